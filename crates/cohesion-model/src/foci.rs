@@ -1,0 +1,153 @@
+//! Foci: the neighbourhoods, workplaces and clubs where ties form (Feld 1981). Focus sizes
+//! are fixed regardless of N, so a tie's opportunity structure is the same at any scale.
+//! Neighbourhoods sort by wealth and education (residential sorting, which makes part of
+//! homophily "induced" rather than chosen); workplaces sort by education; clubs only weakly.
+//! Every agent holds a place in each focus; whether it meets people there depends on its
+//! flags (employed, club member or volunteer), so joining or leaving needs no rebuild.
+
+use crate::agents::*;
+use crate::rng::{Purpose, Stream};
+
+/// Members of each focus, as offsets into one array (CSR).
+#[derive(Debug, Clone, Default)]
+pub struct Membership {
+    pub offsets: Vec<u32>,
+    pub members: Vec<u32>,
+}
+
+impl Membership {
+    fn build(assignment: &[u32], count: usize) -> Membership {
+        let mut offsets = vec![0u32; count + 1];
+        for &f in assignment {
+            if f != NO_FOCUS {
+                offsets[f as usize + 1] += 1;
+            }
+        }
+        for k in 0..count {
+            offsets[k + 1] += offsets[k];
+        }
+        let mut fill = offsets.clone();
+        let mut members = vec![0u32; offsets[count] as usize];
+        for (i, &f) in assignment.iter().enumerate() {
+            if f != NO_FOCUS {
+                members[fill[f as usize] as usize] = i as u32;
+                fill[f as usize] += 1;
+            }
+        }
+        Membership { offsets, members }
+    }
+
+    pub fn of(&self, focus: u32) -> &[u32] {
+        if focus == NO_FOCUS {
+            return &[];
+        }
+        let f = focus as usize;
+        &self.members[self.offsets[f] as usize..self.offsets[f + 1] as usize]
+    }
+
+    pub fn count(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Foci {
+    pub neighbourhoods: Membership,
+    pub workplaces: Membership,
+    pub clubs: Membership,
+}
+
+/// Cut agents, sorted by a key, into consecutive foci of `size`.
+fn sorted_blocks(keys: Vec<(f64, u32)>, size: usize, out: &mut [u32]) -> usize {
+    let mut keys = keys;
+    keys.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let size = size.max(1);
+    for (rank, (_, i)) in keys.iter().enumerate() {
+        out[*i as usize] = (rank / size) as u32;
+    }
+    keys.len().div_ceil(size)
+}
+
+/// Assign every agent to its foci and build the membership lists.
+pub fn assign(
+    a: &mut Agents,
+    seed: u64,
+    neighbourhood: f64,
+    workplace: f64,
+    club: f64,
+    sorting: f64,
+) -> Foci {
+    let n = a.len();
+    let mut wealth_rank: Vec<(f32, u32)> = a
+        .wealth
+        .iter()
+        .enumerate()
+        .map(|(i, &w)| (w, i as u32))
+        .collect();
+    wealth_rank.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    let mut wr = vec![0.0f64; n];
+    for (r, (_, i)) in wealth_rank.iter().enumerate() {
+        wr[*i as usize] = r as f64 / n.max(1) as f64;
+    }
+    let noise = |i: usize, k: u64| Stream::new(seed, k, i as u64, Purpose::Foci).normal();
+    let keys: Vec<(f64, u32)> = (0..n)
+        .map(|i| {
+            (
+                sorting * (wr[i] - 0.5 + 0.25 * (a.edu[i] as f64 - 1.0)) + noise(i, 1),
+                i as u32,
+            )
+        })
+        .collect();
+    let mut hood = vec![NO_FOCUS; n];
+    let nh = sorted_blocks(keys, neighbourhood as usize, &mut hood);
+    a.neighbourhood = hood;
+
+    let keys: Vec<(f64, u32)> = (0..n)
+        .map(|i| (1.0 * (a.edu[i] as f64) + noise(i, 2), i as u32))
+        .collect();
+    let mut work = vec![NO_FOCUS; n];
+    let nw = sorted_blocks(keys, workplace as usize, &mut work);
+    a.workplace = work;
+
+    let keys: Vec<(f64, u32)> = (0..n)
+        .map(|i| (0.4 * (a.edu[i] as f64) + noise(i, 3), i as u32))
+        .collect();
+    let mut clubs = vec![NO_FOCUS; n];
+    let nc = sorted_blocks(keys, club as usize, &mut clubs);
+    a.club = clubs;
+
+    Foci {
+        neighbourhoods: Membership::build(&a.neighbourhood, nh),
+        workplaces: Membership::build(&a.workplace, nw),
+        clubs: Membership::build(&a.club, nc),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn membership_lists_every_assigned_agent_once() {
+        let assignment = vec![1, 0, NO_FOCUS, 1, 2, 0];
+        let m = Membership::build(&assignment, 3);
+        assert_eq!(m.of(0), &[1, 5]);
+        assert_eq!(m.of(1), &[0, 3]);
+        assert_eq!(m.of(2), &[4]);
+        assert!(m.of(NO_FOCUS).is_empty());
+        assert_eq!(m.members.len(), 5);
+    }
+
+    #[test]
+    fn blocks_have_the_fixed_size() {
+        let keys: Vec<(f64, u32)> = (0..1000)
+            .map(|i| (((i * 7919) % 1000) as f64, i as u32))
+            .collect();
+        let mut out = vec![0; 1000];
+        let count = sorted_blocks(keys, 150, &mut out);
+        assert_eq!(count, 7);
+        let m = Membership::build(&out, count);
+        assert!((0..6).all(|f| m.of(f).len() == 150));
+        assert_eq!(m.of(6).len(), 100);
+    }
+}

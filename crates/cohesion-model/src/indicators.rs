@@ -1,0 +1,378 @@
+//! Indicators per year and per group (DESIGN §4): SCP's six cohesion indicators, the
+//! Bertelsmann radar's nine dimensions and their composite, inequality, the three levels of
+//! the digital divide, social distance and polarisation. Gaps between groups are read off
+//! the group rows; a few population-only measures appear only in the `all` group.
+
+use crate::agents::*;
+use crate::mechanisms::participation::is_lonely;
+use crate::params::Params;
+use crate::stats::*;
+use crate::synthesis::ABOVE_BASIC;
+use crate::world::World;
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+pub const REFERENCE_TOML: &str = include_str!("../../../data/cohesion_reference.toml");
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub year: i32,
+    pub group: String,
+    pub indicator: &'static str,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Reference {
+    pub provenance: String,
+    pub dimension: Vec<Dimension>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Dimension {
+    pub name: String,
+    pub indicator: String,
+    pub mean: f64,
+    pub sd: f64,
+}
+
+pub fn reference() -> &'static Reference {
+    static R: OnceLock<Reference> = OnceLock::new();
+    R.get_or_init(|| toml::from_str(REFERENCE_TOML).expect("data/cohesion_reference.toml parses"))
+}
+
+/// Mean-type indicators: the group value is the mean of a per-agent value over members
+/// (over members aged 18–74 for the skill indicators, and members with ties for tie shares).
+const MEANS: &[&str] = &[
+    "generalised_trust",
+    "institutional_trust",
+    "social_participation",
+    "volunteering",
+    "club_membership",
+    "political_participation",
+    "cross_group_ties",
+    "top_bottom_contact",
+    "digital_access",
+    "offline_share",
+    "basic_digital_skills",
+    "above_basic_skills",
+    "digital_outcomes",
+    "isolated_share",
+    "lonely_share",
+    "mean_ties",
+    "affective_distance",
+    "acceptance",
+    "belonging",
+    "perceived_fairness",
+    "individualism",
+    "solidarity",
+    "withdrawn_share",
+    "owner_share",
+    "mean_income",
+    "mean_wealth",
+];
+
+/// The names of every indicator `compute` can emit, for documentation and validation.
+pub fn names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = MEANS.to_vec();
+    v.extend_from_slice(&[
+        "income_gini",
+        "income_s80s20",
+        "wealth_gini",
+        "wealth_top10_share",
+        "owner_renter_wealth_ratio",
+        "opinion_mean",
+        "opinion_variance",
+        "bimodality",
+        "esteban_ray",
+        "opinion_clusters",
+        "cohesion_index",
+        "education_assortativity",
+        "skills_gap_edu",
+        "skills_gap_edu_ratio",
+        "access_gap_edu",
+        "outcomes_gap_edu_ratio",
+        "digital_value",
+        "digital_first_share",
+        "waves",
+    ]);
+    v
+}
+
+/// Per-agent values for MEANS, in that order; NaN means "not counted" (e.g. no ties).
+fn agent_values(w: &World, p: &Params, i: usize, q: &[f32; 2]) -> [f64; 26] {
+    let a = &w.agents;
+    let partners = w.ties.partners(i);
+    let deg = partners.len();
+    let cross = if deg == 0 {
+        f64::NAN
+    } else {
+        partners
+            .iter()
+            .filter(|&&j| a.edu[j as usize] != a.edu[i])
+            .count() as f64
+            / deg as f64
+    };
+    let rank = w.income_rank[i];
+    let other_end = partners.iter().any(|&j| {
+        if rank >= 0.5 {
+            w.income_rank[j as usize] < q[0]
+        } else {
+            w.income_rank[j as usize] >= q[1]
+        }
+    });
+    let b = |x: bool| if x { 1.0 } else { 0.0 };
+    let working_age = a.age[i] <= 74;
+    let skill = a.skills[i];
+    [
+        b(a.trust_h[i] > 0.5),
+        b(a.trust_v[i] > 0.5),
+        b(a.has(i, VOLUNTEER) || a.has(i, CLUB)),
+        b(a.has(i, VOLUNTEER)),
+        b(a.has(i, CLUB)),
+        b(a.has(i, VOTES)),
+        cross,
+        b(other_end),
+        b(a.access[i] >= 0.5),
+        b(a.access[i] < 0.5),
+        if working_age {
+            b(skill as f64 >= w.fitted.basic_threshold)
+        } else {
+            f64::NAN
+        },
+        if working_age {
+            b(skill >= ABOVE_BASIC)
+        } else {
+            f64::NAN
+        },
+        a.outcomes[i] as f64,
+        b(deg <= 1),
+        b(is_lonely(w, p, i)),
+        deg as f64,
+        1.0 - a.warmth[i] as f64,
+        a.warmth[i] as f64,
+        a.belonging[i] as f64,
+        b(w.fairness[i] > -0.05),
+        a.individualism[i] as f64,
+        1.0 - a.individualism[i] as f64,
+        b(a.has(i, WITHDRAWN)),
+        b(a.has(i, OWNER)),
+        a.income[i] as f64,
+        a.wealth[i] as f64,
+    ]
+}
+
+/// The groups of DESIGN §4 and their members.
+pub fn groups(w: &World) -> Vec<(String, Vec<u32>)> {
+    let a = &w.agents;
+    let n = w.n();
+    let mut out: Vec<(String, Vec<u32>)> = Vec::new();
+    let select = |f: &dyn Fn(usize) -> bool| {
+        (0..n as u32)
+            .filter(|&i| f(i as usize))
+            .collect::<Vec<u32>>()
+    };
+    out.push(("all".into(), (0..n as u32).collect()));
+    for (e, name) in ["edu_low", "edu_middle", "edu_high"].iter().enumerate() {
+        out.push((name.to_string(), select(&|i| a.edu[i] as usize == e)));
+    }
+    for q in 0..5 {
+        let (lo, hi) = (q as f32 / 5.0, (q + 1) as f32 / 5.0);
+        out.push((
+            format!("income_q{}", q + 1),
+            select(&|i| w.income_rank[i] >= lo && (w.income_rank[i] < hi || q == 4)),
+        ));
+    }
+    for (name, lo, hi) in [
+        ("age_18_34", 18, 34),
+        ("age_35_54", 35, 54),
+        ("age_55_74", 55, 74),
+        ("age_75_plus", 75, 255),
+    ] {
+        out.push((name.into(), select(&|i| a.age[i] >= lo && a.age[i] <= hi)));
+    }
+    for (c, class) in w.calibration.synthesis.class.iter().enumerate() {
+        out.push((
+            format!("class_{}", class.name),
+            select(&|i| a.class[i] as usize == c),
+        ));
+    }
+    out.push(("top10".into(), select(&|i| w.income_rank[i] >= 0.9)));
+    out.push(("rest90".into(), select(&|i| w.income_rank[i] < 0.9)));
+    out.push(("top1".into(), select(&|i| w.income_rank[i] >= 0.99)));
+    out
+}
+
+fn cohesion_index(values: &dyn Fn(&str) -> f64) -> f64 {
+    let r = reference();
+    let z: f64 = r
+        .dimension
+        .iter()
+        .map(|d| (values(&d.indicator) - d.mean) / d.sd)
+        .sum();
+    50.0 + 10.0 * z / r.dimension.len() as f64
+}
+
+pub fn compute(w: &World, p: &Params) -> Vec<Row> {
+    let year = w.year();
+    let n = w.n();
+    // income-rank cut-offs of the bottom and top quintiles, for top–bottom contact
+    let q = [0.2f32, 0.8f32];
+    let values: Vec<[f64; 26]> = (0..n).map(|i| agent_values(w, p, i, &q)).collect();
+    let a = &w.agents;
+    let mut rows = Vec::new();
+    let mut push = |group: &str, indicator: &'static str, value: f64| {
+        rows.push(Row {
+            year,
+            group: group.to_string(),
+            indicator,
+            value,
+        });
+    };
+    let mut all_means = [f64::NAN; 26];
+    for (name, members) in groups(w) {
+        let mut sum = [0.0f64; 26];
+        let mut count = [0usize; 26];
+        for &i in &members {
+            for (k, v) in values[i as usize].iter().enumerate() {
+                if !v.is_nan() {
+                    sum[k] += v;
+                    count[k] += 1;
+                }
+            }
+        }
+        let means: Vec<f64> = (0..MEANS.len())
+            .map(|k| {
+                if count[k] > 0 {
+                    sum[k] / count[k] as f64
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect();
+        for (k, ind) in MEANS.iter().enumerate() {
+            push(&name, ind, means[k]);
+        }
+        let mut income: Vec<f64> = members
+            .iter()
+            .map(|&i| a.income[i as usize] as f64)
+            .collect();
+        income.sort_by(f64::total_cmp);
+        let mut wealth: Vec<f64> = members
+            .iter()
+            .map(|&i| a.wealth[i as usize] as f64)
+            .collect();
+        wealth.sort_by(f64::total_cmp);
+        push(&name, "income_gini", gini_sorted(&income));
+        push(&name, "income_s80s20", s80s20_sorted(&income));
+        push(&name, "wealth_gini", gini_sorted(&wealth));
+        push(&name, "wealth_top10_share", top_share_sorted(&wealth, 0.1));
+        let owners: Vec<f64> = members
+            .iter()
+            .filter(|&&i| a.has(i as usize, OWNER))
+            .map(|&i| a.wealth[i as usize] as f64)
+            .collect();
+        let renters: Vec<f64> = members
+            .iter()
+            .filter(|&&i| !a.has(i as usize, OWNER))
+            .map(|&i| a.wealth[i as usize] as f64)
+            .collect();
+        let ratio = if owners.is_empty() || renters.is_empty() {
+            f64::NAN
+        } else {
+            median(&owners) / median(&renters)
+        };
+        push(&name, "owner_renter_wealth_ratio", ratio);
+        let op: Vec<f64> = members
+            .iter()
+            .map(|&i| a.opinion[i as usize] as f64)
+            .collect();
+        push(&name, "opinion_mean", mean(&op));
+        push(&name, "opinion_variance", variance(&op));
+        push(&name, "bimodality", bimodality(&op));
+        push(&name, "esteban_ray", esteban_ray(&op, 20));
+        push(&name, "opinion_clusters", clusters(&op, 0.05, 0.05) as f64);
+        let lookup = |ind: &str| {
+            MEANS
+                .iter()
+                .position(|m| *m == ind)
+                .map_or(f64::NAN, |k| means[k])
+        };
+        push(&name, "cohesion_index", cohesion_index(&lookup));
+        if name == "all" {
+            all_means.copy_from_slice(&means);
+        }
+    }
+    // Population-only measures.
+    let by_edu = |k: usize, e: u8| {
+        let (mut s, mut c) = (0.0, 0usize);
+        for i in 0..n {
+            let v = values[i][k];
+            if a.edu[i] == e && !v.is_nan() {
+                s += v;
+                c += 1;
+            }
+        }
+        s / c.max(1) as f64
+    };
+    let above = MEANS
+        .iter()
+        .position(|m| *m == "above_basic_skills")
+        .unwrap_or(0);
+    let access = MEANS
+        .iter()
+        .position(|m| *m == "digital_access")
+        .unwrap_or(0);
+    let outcomes = MEANS
+        .iter()
+        .position(|m| *m == "digital_outcomes")
+        .unwrap_or(0);
+    push("all", "education_assortativity", education_assortativity(w));
+    push("all", "skills_gap_edu", by_edu(above, 2) - by_edu(above, 0));
+    push(
+        "all",
+        "skills_gap_edu_ratio",
+        by_edu(above, 2) / by_edu(above, 0),
+    );
+    push(
+        "all",
+        "access_gap_edu",
+        by_edu(access, 2) - by_edu(access, 0),
+    );
+    push(
+        "all",
+        "outcomes_gap_edu_ratio",
+        by_edu(outcomes, 2) / by_edu(outcomes, 0),
+    );
+    push("all", "digital_value", w.macro_state.digital_value);
+    push("all", "digital_first_share", w.macro_state.digital_first);
+    push("all", "waves", w.macro_state.waves as f64);
+    let _ = all_means;
+    rows
+}
+
+/// Pearson correlation of education levels across the two ends of every tie (Newman 2003's
+/// scalar assortativity): 1 when ties only join equals, 0 when they ignore education.
+pub fn education_assortativity(w: &World) -> f64 {
+    let a = &w.agents;
+    let (mut sx, mut sxx, mut sxy, mut m) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    for i in 0..w.n() {
+        let x = a.edu[i] as f64;
+        for &j in w.ties.partners(i) {
+            let y = a.edu[j as usize] as f64;
+            sx += x;
+            sxx += x * x;
+            sxy += x * y;
+            m += 1.0;
+        }
+    }
+    if m == 0.0 {
+        return f64::NAN;
+    }
+    let mean = sx / m;
+    let var = sxx / m - mean * mean;
+    if var <= 0.0 {
+        return f64::NAN;
+    }
+    (sxy / m - mean * mean) / var
+}

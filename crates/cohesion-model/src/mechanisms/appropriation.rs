@@ -1,0 +1,110 @@
+//! Appropriation of technology, after van Dijk's sequence (motivation → access → skills →
+//! use) and van Deursen & van Dijk's finding that each stage has its own determinants.
+//!
+//! Material access: `a ← a + r_a·(âᵢ − a)`, `âᵢ = anchorᵢ − price_shift·(1 − income rankᵢ)`
+//! (premium tiers of private infrastructure make access costlier at the bottom).
+//!
+//! Skills: `s ← s + rᵢ·(ŝᵢ − s)`, `ŝᵢ = anchorᵢ + b_peer·(peer skillᵢ − peer skillᵢ,2025)`,
+//! `rᵢ = r·learn(class)·(0.5 + mᵢ)·edu factor·age factor·(1 + ½·Δoutcomes)·(1 + education policy)`.
+//! Each new wave moves the frontier: everyone's skills drop by `frontier_shift`, and the
+//! anchor drops by `frontier_shift·(1 − capacityᵢ)`, so those who learn slowly fall behind
+//! for good while fast learners keep up (skills fall behind a moving frontier).
+//!
+//! Capital-enhancing use follows skills on the logit scale.
+//!
+//! Policies: digital inclusion (courses) lifts access and skill anchors of the offline and
+//! those below basic skills who take it up; education lifts the low and middle educated's
+//! skills, use and learning capacity.
+
+use super::policy::takeup;
+use crate::params::Params;
+use crate::rng::{Purpose, Stream};
+use crate::stats::{logistic, logit};
+use crate::world::World;
+
+const EDU_LEARNING: [f64; 3] = [0.6, 0.8, 1.0];
+
+fn age_factor(age: u8) -> f64 {
+    let age = age as f64;
+    (1.0 - (age - 50.0).max(0.0) / 50.0).max(0.3)
+}
+
+/// How well an agent keeps up with new technology, 0..1.
+pub fn capacity(w: &World, p: &Params, i: usize) -> f64 {
+    let a = &w.agents;
+    let edu_boost = if a.edu[i] < 2 {
+        1.0 + 0.5 * p.policy_education
+    } else {
+        1.0
+    };
+    let dividend = 1.0 + 0.5 * p.dividend_on * (a.outcomes[i] - a.outcomes_ref[i]) as f64;
+    (w.behaviour[a.class[i] as usize].learn as f64
+        * EDU_LEARNING[a.edu[i] as usize]
+        * age_factor(a.age[i])
+        * (0.5 + a.motivation[i] as f64)
+        * edu_boost
+        * dividend.max(0.0))
+    .clamp(0.0, 1.0)
+}
+
+pub fn frontier_moves(w: &mut World, p: &Params) {
+    for i in 0..w.n() {
+        let c = capacity(w, p, i);
+        let a = &mut w.agents;
+        a.skill_anchor[i] =
+            (a.skill_anchor[i] as f64 - p.frontier_shift * (1.0 - c)).max(0.0) as f32;
+        a.skills[i] = (a.skills[i] as f64 - p.frontier_shift).max(0.0) as f32;
+    }
+}
+
+fn peer_skill(w: &World, i: usize) -> f32 {
+    let partners = w.ties.partners(i);
+    if partners.is_empty() {
+        return w.agents.skills[i];
+    }
+    partners
+        .iter()
+        .map(|&j| w.agents.skills[j as usize])
+        .sum::<f32>()
+        / partners.len() as f32
+}
+
+pub fn update(w: &mut World, p: &Params) {
+    let basic = w.fitted.basic_threshold as f32;
+    for i in 0..w.n() {
+        let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::Appropriation);
+        let take = takeup(&w.agents, &w.behaviour, p, i);
+        let peer = peer_skill(w, i);
+        let c = capacity(w, p, i);
+        let rank = w.income_rank[i] as f64;
+        let a = &mut w.agents;
+        // Programmes first: a course this year changes what the agent can reach.
+        if (a.access[i] < 0.5 || a.skills[i] < basic) && s.chance(0.5 * p.policy_inclusion * take) {
+            a.access_anchor[i] = (a.access_anchor[i] + 0.2).min(0.95);
+            a.skill_anchor[i] = (a.skill_anchor[i] + 0.06).min(0.98);
+        }
+        let mut cap_boost = 0.0;
+        if a.edu[i] < 2 && a.age[i] < 67 && s.chance(0.3 * p.policy_education * take) {
+            a.skill_anchor[i] = (a.skill_anchor[i] + 0.05).min(0.98);
+            cap_boost = 0.3;
+        }
+        let target_access =
+            (a.access_anchor[i] as f64 - p.access_price_shift * (1.0 - rank)).clamp(0.0, 1.0);
+        a.access[i] =
+            (a.access[i] as f64 + p.access_gain * (target_access - a.access[i] as f64)) as f32;
+        let target_skill = (a.skill_anchor[i] as f64
+            + p.peer_effect * (peer - a.ref_peer_skill[i]) as f64)
+            .clamp(0.0, 1.0);
+        let rate = (p.learning_rate * c * 1.6).min(1.0);
+        let old = a.skills[i] as f64;
+        let new = old + rate * (target_skill - old);
+        a.skills[i] = new as f32;
+        let cap = logistic(logit(a.cap_use[i] as f64) + 2.0 * (new - old) + cap_boost);
+        a.cap_use[i] = cap as f32;
+    }
+}
+
+/// Mean skill of an agent's ties (for the 2025 reference).
+pub fn peer_reference(w: &World, i: usize) -> f32 {
+    peer_skill(w, i)
+}

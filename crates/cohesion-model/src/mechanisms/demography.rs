@@ -1,0 +1,91 @@
+//! Demography: ageing, deaths, entry of 18-year-olds, and tenure moves.
+//!
+//! Death: Gompertz hazard `q(age) = exp(α + β·age)` (fitted to the CBS life table), certain
+//! at 99. Each death frees a slot that an 18-year-old takes, with the entrant cohort's
+//! education and a more individualised start (cohort); N stays constant, so each agent keeps
+//! standing for the same number of people while the age structure shifts toward the life
+//! table's (ageing). The entrant moves into the vacated dwelling's neighbourhood.
+//!
+//! Tenure: renters aged 25–45 buy with `buy_rate · min(1.5, 2·income rank) / house-price index`;
+//! owners of 75+ sell with `sell_rate`. Buying turns financial wealth into home equity.
+
+use super::dividend::steady_outcome;
+use crate::agents::OWNER;
+use crate::params::Params;
+use crate::rng::{Purpose, Stream};
+use crate::synthesis::Synthesiser;
+use crate::world::World;
+
+pub fn update(w: &mut World, p: &Params) {
+    if p.demography_on <= 0.0 {
+        return;
+    }
+    let mut dead = Vec::new();
+    for i in 0..w.n() {
+        let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::Demography);
+        let a = &mut w.agents;
+        a.age[i] = a.age[i].saturating_add(1);
+        let age = a.age[i] as f64;
+        let q = if age >= 99.0 {
+            1.0
+        } else {
+            (p.mortality_log_intercept + p.mortality_slope * age).exp()
+        };
+        if s.chance(q) {
+            dead.push(i);
+            continue;
+        }
+        let owner = a.has(i, OWNER);
+        if !owner && (25.0..=45.0).contains(&age) {
+            let afford = (2.0 * w.income_rank[i] as f64).min(1.5) / w.macro_state.house_price_index;
+            if s.chance(p.buy_rate * afford) {
+                a.set_flag(i, OWNER, true);
+                a.housing[i] = (0.8 * a.wealth[i].max(0.0) as f64) as f32;
+            }
+        } else if owner && age >= 75.0 && s.chance(p.sell_rate) {
+            a.set_flag(i, OWNER, false);
+            a.housing[i] = 0.0;
+        }
+    }
+    let entrant_edu = [
+        p.entrant_low_edu,
+        (1.0 - p.entrant_low_edu - p.entrant_high_edu).max(0.0),
+        p.entrant_high_edu,
+    ];
+    let median_log_income =
+        w.calibration.synthesis.median_income.ln() + w.macro_state.growth_index.ln();
+    let years = w.macro_state.years_since_2025.max(0) as f32;
+    for &i in &dead {
+        w.ties.isolate(i);
+        {
+            let synth = Synthesiser {
+                cal: &w.calibration,
+                fitted: w.fitted.clone(),
+            };
+            synth.entrant(
+                &mut w.agents,
+                i,
+                w.seed,
+                w.step,
+                entrant_edu,
+                median_log_income,
+            );
+        }
+        let a = &mut w.agents;
+        a.income_ref[i] = (a.income[i] as f64 / w.macro_state.growth_index) as f32;
+        let shift = (p.entrant_individualism_shift * years as f64 / 10.0) as f32;
+        a.individualism_anchor[i] = (a.individualism_anchor[i] + shift).min(1.0);
+        a.individualism[i] = a.individualism_anchor[i];
+        a.housing[i] = 0.0;
+        a.set_flag(i, OWNER, false);
+        a.wealth[i] = a.wealth[i].min(20_000.0);
+        a.adopted[i] = if w.macro_state.waves > 0 {
+            (1u16 << w.macro_state.waves) - 1
+        } else {
+            0
+        };
+        let o = steady_outcome(w, p, i);
+        w.agents.outcomes[i] = o;
+        w.agents.outcomes_ref[i] = o;
+    }
+}

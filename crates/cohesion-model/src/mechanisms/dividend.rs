@@ -1,0 +1,47 @@
+//! The digital dividend (Matthew effect) and the exclusion cost of digital-first services.
+//!
+//! Benefit per year: `Bᵢ = v_t · aᵢ · sᵢ · uᵢ · g(Rᵢ) · adoptionᵢ`, with u the
+//! capital-enhancing share of use, `g(R) = (0.1 + 2R)^θ` increasing in resources
+//! R = ½·education/2 + ½·income rank (van Dijk: those with a head start in resources gain
+//! more from a new one), and adoption the share of arrived waves taken up.
+//! Outcomes accumulate and depreciate: `o ← o + B − δ·o`, so `o* = B/δ`.
+//! Outcomes feed back into income (`economy`), learning (`appropriation`) and ties (`ties`).
+//! With `dividend_on = 0` outcomes stay at their 2025 level: no feedback.
+//!
+//! Digital-first services: expected failed contacts per year `6 · D_t · (1 − aᵢsᵢ)`, with
+//! D_t the share of services digital-first without an assisted channel.
+
+use super::technology::adoption_fraction;
+use crate::params::Params;
+use crate::world::World;
+
+pub fn benefit(w: &World, p: &Params, i: usize) -> f64 {
+    let a = &w.agents;
+    let resources = 0.25 * a.edu[i] as f64 + 0.5 * w.income_rank[i] as f64;
+    let g = (0.1 + 2.0 * resources).powf(p.resource_elasticity);
+    w.macro_state.digital_value
+        * a.access[i] as f64
+        * a.skills[i] as f64
+        * a.cap_use[i] as f64
+        * g
+        * adoption_fraction(w, i)
+}
+
+/// The outcome level an agent would settle at under today's conditions.
+pub fn steady_outcome(w: &World, p: &Params, i: usize) -> f32 {
+    (benefit(w, p, i) / p.outcome_decay.max(1e-6)) as f32
+}
+
+pub fn update(w: &mut World, p: &Params) {
+    let df = w.macro_state.digital_first;
+    for i in 0..w.n() {
+        if p.dividend_on > 0.0 {
+            let b = benefit(w, p, i);
+            let o = w.agents.outcomes[i] as f64;
+            w.agents.outcomes[i] = (o + b - p.outcome_decay * o) as f32;
+        }
+        let a = &w.agents;
+        let failed = 6.0 * df * (1.0 - (a.access[i] * a.skills[i]) as f64);
+        w.agents.failed_contacts[i] = failed as f32;
+    }
+}

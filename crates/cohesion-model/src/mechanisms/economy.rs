@@ -1,0 +1,73 @@
+//! A thin economy: common growth, the digital wage premium, the exclusion cost, and
+//! redistribution; house prices drive owners' wealth.
+//!
+//! Income is a level relative to the agent's 2025 income, so common growth leaves the Gini
+//! unchanged and only differences in digital fortunes move it:
+//!
+//! `devᵢ = premium·(oᵢ − oᵢ,2025) − c·(D_t − D_2025)·(1 − aᵢsᵢ)·(1 − ½·social)`,
+//! `netᵢ = (1 − ρ)·devᵢ + ρ·mean(dev)`, `ρ = redistribution + 0.35·social`,
+//! `incomeᵢ = incomeᵢ,2025 · G_t · exp(netᵢ)`.
+//!
+//! Fairness is one's own path against the median path: `netᵢ − median(net)`.
+//! Wealth = financial wealth (grows with G) + home equity (grows with the house-price index).
+
+use crate::agents::OWNER;
+use crate::params::Params;
+use crate::stats::{gini, median};
+use crate::world::World;
+
+pub fn update(w: &mut World, p: &Params) {
+    let n = w.n();
+    if n == 0 {
+        return;
+    }
+    let growth = p.growth;
+    w.macro_state.growth_index *= 1.0 + growth;
+    w.macro_state.house_price_index *= 1.0 + p.house_price_growth;
+    let df_shift = w.macro_state.digital_first - w.macro_state.digital_first_2025;
+    let social = p.policy_social;
+    let dev: Vec<f64> = (0..n)
+        .map(|i| {
+            let a = &w.agents;
+            let premium =
+                p.dividend_on * p.wage_premium * (a.outcomes[i] - a.outcomes_ref[i]) as f64;
+            let exclusion = p.exclusion_cost
+                * df_shift
+                * (1.0 - (a.access[i] * a.skills[i]) as f64)
+                * (1.0 - 0.5 * social);
+            premium - exclusion
+        })
+        .collect();
+    let rho = (p.redistribution + 0.35 * social).min(1.0);
+    let mean_dev = dev.iter().sum::<f64>() / n as f64;
+    let net: Vec<f64> = dev
+        .iter()
+        .map(|d| (1.0 - rho) * d + rho * mean_dev)
+        .collect();
+    let med = median(&net);
+    let g = w.macro_state.growth_index;
+    for (i, x) in net.iter().enumerate() {
+        let a = &mut w.agents;
+        a.income[i] = (a.income_ref[i] as f64 * g * x.exp()) as f32;
+        w.fairness[i] = (x - med) as f32;
+        let financial = (a.wealth[i] - a.housing[i]) as f64 * (1.0 + growth);
+        let housing = a.housing[i] as f64 * (1.0 + p.house_price_growth);
+        a.housing[i] = housing as f32;
+        a.wealth[i] = (financial + housing) as f32;
+    }
+    let incomes: Vec<f64> = w.agents.income.iter().map(|&x| x as f64).collect();
+    w.macro_state.income_gini = gini(&incomes);
+    w.refresh_income_rank();
+}
+
+/// Split owners' wealth into home equity and the rest at the start.
+pub fn initialise(w: &mut World, p: &Params) {
+    for i in 0..w.n() {
+        let a = &mut w.agents;
+        a.housing[i] = if a.has(i, OWNER) {
+            (p.owner_housing_share * a.wealth[i].max(0.0) as f64) as f32
+        } else {
+            0.0
+        };
+    }
+}

@@ -1,0 +1,166 @@
+//! Monthly encounters: opinion dynamics and the experiences that feed trust.
+//!
+//! Each month every agent meets one partner among its ties (offline), and, if online, with
+//! probability `online_influence` one partner chosen by the platform: k candidates are drawn
+//! and one is picked with weight `(|xᵢ − xⱼ| + δ)^(−γᵢ) · (½ + |xⱼ − ½|)^e`, the algorithmic
+//! bias of Sîrbu et al. (2019) with an engagement term that favours extreme content.
+//! `γᵢ = γ` unless the agent opted out of personalised feeds (digital autonomy), then 0.
+//!
+//! Opinion update (one-sided, synchronous: every agent reads last month's opinions):
+//! if |Δ| < ε, xᵢ += μΔ (Deffuant et al. 2000); if |Δ| > latitude of rejection and
+//! repulsion is on, xᵢ −= μᵣΔ (Jager & Amblard 2005); plus N(0, σ²) noise; clamped to [0,1].
+//!
+//! Each encounter is positive with probability `1 − |Δ|`, online ones less so by
+//! `online_negativity · (1 + e·|xⱼ − ½|)`. Tallies of positive, negative, cross-education and
+//! online encounters are kept for the yearly trust and individualisation updates.
+
+use super::CHUNK;
+use crate::agents::OPTOUT;
+use crate::params::Params;
+use crate::rng::{Purpose, Stream};
+use crate::world::World;
+use rayon::prelude::*;
+
+#[derive(Clone, Copy, Default)]
+struct Month {
+    opinion: f32,
+    total: u8,
+    positive: u8,
+    negative: u8,
+    cross: u8,
+    cross_positive: u8,
+    online: u8,
+}
+
+pub fn month(w: &mut World, p: &Params, month: u64) {
+    let n = w.n();
+    if n < 2 {
+        return;
+    }
+    let a = &w.agents;
+    let ties = &w.ties;
+    let seed = w.seed;
+    let key = w.step * 12 + month;
+    let eps = p.epsilon as f32;
+    let mu = p.mu as f32;
+    let latitude = p.rejection_latitude as f32;
+    let mu_rep = (p.mu_repulsion * p.repulsion_on) as f32;
+    let k = p.online_candidates.round().max(1.0) as usize;
+    let out: Vec<Month> = (0..n)
+        .into_par_iter()
+        .with_min_len(CHUNK)
+        .map(|i| {
+            let mut s = Stream::new(seed, key, i as u64, Purpose::Opinion);
+            let xi = a.opinion[i];
+            let mut m = Month::default();
+            let mut dx = 0.0f32;
+            let mut meet = |j: usize, online: bool, s: &mut Stream, m: &mut Month| {
+                let xj = a.opinion[j];
+                let d = xj - xi;
+                if d.abs() < eps {
+                    dx += mu * d;
+                } else if d.abs() > latitude {
+                    dx -= mu_rep * d;
+                }
+                let mut p_pos = 1.0 - d.abs() as f64;
+                if online {
+                    p_pos *= 1.0
+                        - p.online_negativity
+                            * (1.0 + p.engagement_weight * (xj - 0.5).abs() as f64);
+                    m.online += 1;
+                }
+                let positive = s.chance(p_pos);
+                m.total += 1;
+                if positive {
+                    m.positive += 1;
+                } else {
+                    m.negative += 1;
+                }
+                if a.edu[j] != a.edu[i] {
+                    m.cross += 1;
+                    if positive {
+                        m.cross_positive += 1;
+                    }
+                }
+            };
+            let partners = ties.partners(i);
+            if !partners.is_empty() {
+                let j = partners[s.below(partners.len())] as usize;
+                meet(j, false, &mut s, &mut m);
+            }
+            if a.is_online(i) && s.chance(p.online_influence) {
+                let gamma = if a.flags[i] & OPTOUT != 0 {
+                    0.0
+                } else {
+                    p.algorithmic_bias
+                };
+                let mut best = usize::MAX;
+                let mut total_w = 0.0;
+                for _ in 0..k {
+                    let j = s.below(n);
+                    if j == i || !a.is_online(j) {
+                        continue;
+                    }
+                    let d = (a.opinion[j] - xi).abs() as f64;
+                    let wj = (d + p.bias_floor).powf(-gamma)
+                        * (0.5 + (a.opinion[j] - 0.5).abs() as f64).powf(p.engagement_weight);
+                    total_w += wj;
+                    // Reservoir choice proportional to weight: one pass, no allocation.
+                    if s.uniform() * total_w < wj {
+                        best = j;
+                    }
+                }
+                if best != usize::MAX {
+                    meet(best, true, &mut s, &mut m);
+                }
+            }
+            let noise = (p.opinion_noise * s.normal()) as f32;
+            m.opinion = (xi + dx + noise).clamp(0.0, 1.0);
+            m
+        })
+        .collect();
+    let a = &mut w.agents;
+    for (i, m) in out.into_iter().enumerate() {
+        a.opinion[i] = m.opinion;
+        a.enc_total[i] = a.enc_total[i].saturating_add(m.total as u16);
+        a.enc_positive[i] = a.enc_positive[i].saturating_add(m.positive as u16);
+        a.enc_negative[i] = a.enc_negative[i].saturating_add(m.negative as u16);
+        a.enc_cross[i] = a.enc_cross[i].saturating_add(m.cross as u16);
+        a.enc_cross_positive[i] = a.enc_cross_positive[i].saturating_add(m.cross_positive as u16);
+        a.enc_online[i] = a.enc_online[i].saturating_add(m.online as u16);
+    }
+}
+
+/// Clear the yearly tallies.
+pub fn reset_tallies(w: &mut World) {
+    let a = &mut w.agents;
+    for v in [
+        &mut a.enc_total,
+        &mut a.enc_positive,
+        &mut a.enc_negative,
+        &mut a.enc_cross,
+        &mut a.enc_cross_positive,
+        &mut a.enc_online,
+    ] {
+        v.iter_mut().for_each(|x| *x = 0);
+    }
+}
+
+/// This year's experience score E = (gain·positive − loss·negative) / encounters.
+pub fn experience(w: &World, p: &Params, i: usize) -> f32 {
+    let a = &w.agents;
+    let t = a.enc_total[i].max(1) as f64;
+    ((p.trust_gain * a.enc_positive[i] as f64 - p.trust_loss * a.enc_negative[i] as f64) / t) as f32
+}
+
+/// Share of this year's encounters that crossed education levels.
+pub fn cross_share(w: &World, i: usize) -> f32 {
+    let a = &w.agents;
+    a.enc_cross[i] as f32 / a.enc_total[i].max(1) as f32
+}
+
+/// Share of this year's encounters that were online.
+pub fn online_share(w: &World, i: usize) -> f32 {
+    let a = &w.agents;
+    a.enc_online[i] as f32 / a.enc_total[i].max(1) as f32
+}

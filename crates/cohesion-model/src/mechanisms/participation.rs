@@ -1,0 +1,68 @@
+//! Participation and belonging.
+//!
+//! Belonging: `logit b* = anchorᵢ + b_T·(degreeᵢ − degreeᵢ,2025) + fairnessᵢ + 0.5·community`,
+//! `b ← b + 0.3(b* − b)` (embeddedness and a fair share make people feel part of society).
+//!
+//! Volunteering, club membership and voting are thresholds on latent propensities calibrated
+//! per education level (CBS), shifted by changes since 2025 in trust in people, belonging
+//! (volunteering, clubs) and trust in institutions and voice (voting), and by community
+//! policy: `volunteer ⇔ latentᵢ + b_T·ΔT_h + b_B·Δb + 0.6·community·take-up > 0`.
+//! New members attend their club focus and form ties there, closing the loop to the network.
+
+use super::policy::takeup;
+use crate::agents::{CLUB, VOLUNTEER, VOTES};
+use crate::params::Params;
+use crate::stats::logistic;
+use crate::world::World;
+
+pub fn update(w: &mut World, p: &Params) {
+    for i in 0..w.n() {
+        let a = &w.agents;
+        if a.ref_pending[i] {
+            continue;
+        }
+        let degree_change = a_degree(w, i) - a.ref_ties[i];
+        let community = p.policy_community * takeup(a, &w.behaviour, p, i);
+        let target = logistic(
+            a.belonging_anchor[i] as f64
+                + p.belonging_ties * degree_change as f64
+                + w.fairness[i] as f64
+                + 0.5 * community,
+        );
+        let belonging = a.belonging[i] as f64 + 0.3 * (target - a.belonging[i] as f64);
+        let d_trust = a.trust_h[i] as f64 - logistic(a.trust_h_anchor[i] as f64);
+        let d_belong = belonging - logistic(a.belonging_anchor[i] as f64);
+        let d_vtrust = a.trust_v[i] as f64 - logistic(a.trust_v_anchor[i] as f64);
+        let civic = p.participation_trust * d_trust
+            + p.participation_belonging * d_belong
+            + 0.6 * community;
+        let volunteer = a.volunteer_latent[i] as f64 + civic > 0.0;
+        let club = a.club_latent[i] as f64 + civic > 0.0;
+        let votes = a.vote_latent[i] as f64
+            + p.participation_trust * d_vtrust
+            + p.voice_effect * (w.voice[i] - a.ref_voice[i]) as f64
+            > 0.0;
+        let a = &mut w.agents;
+        a.belonging[i] = belonging as f32;
+        a.set_flag(i, VOLUNTEER, volunteer);
+        a.set_flag(i, CLUB, club);
+        a.set_flag(i, VOTES, votes);
+    }
+}
+
+fn a_degree(w: &World, i: usize) -> f32 {
+    w.ties.degree[i] as f32
+}
+
+/// Strong loneliness: the calibrated latent score, raised by losing ties since 2025 and
+/// lowered by community policy, passes the threshold (De Jong Gierveld; CBS 2024).
+pub fn is_lonely(w: &World, p: &Params, i: usize) -> bool {
+    let a = &w.agents;
+    let lost = if a.ref_pending[i] {
+        0.0
+    } else {
+        (a.ref_ties[i] - w.ties.degree[i] as f32) as f64
+    };
+    let community = p.policy_community * 0.3;
+    a.lonely_latent[i] as f64 + p.loneliness_ties * lost - community > 0.0
+}

@@ -1,0 +1,81 @@
+//! Waves of technology (network Bass diffusion).
+//!
+//! A new wave arrives every `wave_interval` years. Each non-adopter of an arrived wave adopts
+//! it with hazard `hᵢ = (p + q·(share of i's ties that adopted)) · aᵢ·mᵢ·sᵢ` (Bass 1969 on a
+//! network; the readiness term follows van Dijk's sequence: motivation, access, skills).
+//! The value of being digital is `v_t = v_2025 + w · Σ_k adoption share_k`, and each arrival
+//! moves the skill frontier (see `appropriation`). Digital-first substitution of services
+//! advances by `digital_first_speed` a year; assisted channels shield part of it.
+
+use super::appropriation;
+use crate::params::Params;
+use crate::rng::{Purpose, Stream};
+use crate::world::World;
+
+pub const MAX_WAVES: u32 = 16;
+
+pub fn update(w: &mut World, p: &Params) {
+    let on = p.technology_on > 0.0;
+    if on {
+        w.macro_state.wave_clock += 1.0;
+        if w.macro_state.wave_clock >= p.wave_interval && w.macro_state.waves < MAX_WAVES {
+            w.macro_state.wave_clock -= p.wave_interval;
+            w.macro_state.waves += 1;
+            w.macro_state.adoption.push(0.0);
+            appropriation::frontier_moves(w, p);
+        }
+        diffuse(w, p);
+    }
+    let ms = &mut w.macro_state;
+    let years = ms.years_since_2025.max(0) as f64;
+    let raw = if on {
+        (p.digital_first_2025 + p.digital_first_speed * years).min(1.0)
+    } else {
+        p.digital_first_2025
+    };
+    ms.digital_first = raw * (1.0 - p.assisted_channels);
+    ms.digital_value = p.digital_value_2025 + p.wave_value * ms.adoption.iter().sum::<f64>();
+}
+
+fn diffuse(w: &mut World, p: &Params) {
+    let n = w.n();
+    let waves = w.macro_state.waves;
+    if waves == 0 || n == 0 {
+        return;
+    }
+    let mut adopted_now: Vec<u16> = w.agents.adopted.clone();
+    for i in 0..n {
+        let a = &w.agents;
+        let readiness = (a.access[i] * a.motivation[i] * a.skills[i]) as f64;
+        let partners = w.ties.partners(i);
+        let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::Technology);
+        for k in 0..waves {
+            let bit = 1u16 << k;
+            if a.adopted[i] & bit != 0 {
+                continue;
+            }
+            let peers = partners
+                .iter()
+                .filter(|&&j| a.adopted[j as usize] & bit != 0)
+                .count();
+            let share = peers as f64 / partners.len().max(1) as f64;
+            let hazard = (p.bass_p + p.bass_q * share) * readiness;
+            if s.chance(hazard.min(1.0)) {
+                adopted_now[i] |= bit;
+            }
+        }
+    }
+    w.agents.adopted = adopted_now;
+    for k in 0..waves {
+        let bit = 1u16 << k;
+        let count = w.agents.adopted.iter().filter(|&&x| x & bit != 0).count();
+        w.macro_state.adoption[k as usize] = count as f64 / n as f64;
+    }
+}
+
+/// Share of the arrived waves an agent has adopted, counting the 2025 technology as adopted
+/// by everyone online: (1 + adopted) / (1 + arrived).
+pub fn adoption_fraction(w: &World, i: usize) -> f64 {
+    let waves = w.macro_state.waves;
+    (1.0 + w.agents.adopted[i].count_ones() as f64) / (1.0 + waves as f64)
+}

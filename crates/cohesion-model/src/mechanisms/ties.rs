@@ -1,0 +1,188 @@
+//! Ties: decay and formation in foci, with homophily and both sides of individualisation.
+//!
+//! Decay (each tie once a year, decided identically from both ends with a pair-keyed stream):
+//! given ties (neighbourhood, club) end with `d_g·(1 + L·ῑ)·(1 − 0.4·community)`, with ῑ the
+//! pair's mean individualism (individualism loosens given ties); work, elective and bridging
+//! ties with `d_e`; a tie between a withdrawn agent and someone outside the top quintile also
+//! with `withdraw_closure/3` more.
+//!
+//! Formation: an agent with room makes about `proposals·ties(class)·(1 + ½Δoutcomes)` proposals
+//! a year. With probability `reach·ιᵢ` a proposal goes beyond its origin (anyone in the
+//! population: online, elective; emancipation); otherwise into a focus it attends
+//! (neighbourhood; workplace if employed; club if a member or volunteer). A bridging programme
+//! adds proposals across the income median. The candidate accepts with `exp(−β·dᵢⱼ)` where
+//! `d` mixes education, income rank, opinion and cultural group (McPherson et al. 2001);
+//! β is weak in foci (`beta_focus`, homophily there is mostly induced by who is around) and
+//! strong in elective ties (`beta_choice·(½ + ι)`: chosen ties are more homophilous).
+//! Proposals are generated in parallel and accepted in agent order, each only while both
+//! sides have room, so the network stays symmetric and bounded.
+
+use super::policy::takeup;
+use super::CHUNK;
+use crate::agents::{CLUB, EMPLOYED, VOLUNTEER, WITHDRAWN};
+use crate::network::Focus;
+use crate::params::Params;
+use crate::rng::{Purpose, Stream};
+use crate::world::World;
+use rayon::prelude::*;
+
+/// Social distance in 0..1 between two agents.
+pub fn distance(w: &World, i: usize, j: usize) -> f64 {
+    let a = &w.agents;
+    let edu = (a.edu[i] as f64 - a.edu[j] as f64).abs() / 2.0;
+    let rank = (w.income_rank[i] - w.income_rank[j]).abs() as f64;
+    let opinion = (a.opinion[i] - a.opinion[j]).abs() as f64;
+    let culture = if a.culture[i] != a.culture[j] {
+        0.5
+    } else {
+        0.0
+    };
+    (edu + rank + opinion + culture) / 3.5
+}
+
+fn closed_off(w: &World, i: usize, j: usize) -> bool {
+    let a = &w.agents;
+    (a.has(i, WITHDRAWN) && w.income_rank[j] < 0.8)
+        || (a.has(j, WITHDRAWN) && w.income_rank[i] < 0.8)
+}
+
+pub fn decay(w: &mut World, p: &Params) {
+    let n = w.n();
+    let wr = &*w;
+    let kept: Vec<Vec<(u32, u8)>> = (0..n)
+        .into_par_iter()
+        .with_min_len(CHUNK / 4)
+        .map(|i| {
+            let a = &wr.agents;
+            wr.ties
+                .partners(i)
+                .iter()
+                .zip(wr.ties.foci(i))
+                .filter(|(&j, &f)| {
+                    let j = j as usize;
+                    let focus = Focus::from_u8(f);
+                    let mut rate = if focus.is_given() {
+                        let mean_ind = 0.5 * (a.individualism[i] + a.individualism[j]) as f64;
+                        p.decay_given
+                            * (1.0 + p.individualism_loosening * mean_ind)
+                            * (1.0 - 0.4 * p.policy_community)
+                    } else {
+                        p.decay_elective
+                    };
+                    if closed_off(wr, i, j) {
+                        rate += p.withdraw_closure / 3.0;
+                    }
+                    !Stream::pair(wr.seed, wr.step, i as u32, j as u32, Purpose::TieDecay)
+                        .chance(rate)
+                })
+                .map(|(&j, &f)| (j, f))
+                .collect()
+        })
+        .collect();
+    let k = w.ties.capacity;
+    for (i, row) in kept.into_iter().enumerate() {
+        for (slot, (j, f)) in row.iter().enumerate() {
+            w.ties.partner[i * k + slot] = *j;
+            w.ties.focus[i * k + slot] = *f;
+        }
+        w.ties.degree[i] = row.len() as u8;
+    }
+}
+
+fn focus_candidate(w: &World, i: usize, s: &mut Stream) -> Option<(usize, Focus)> {
+    let a = &w.agents;
+    let mut options: [(Focus, f64); 3] = [
+        (Focus::Neighbourhood, 0.45),
+        (Focus::Work, 0.0),
+        (Focus::Club, 0.0),
+    ];
+    if a.has(i, EMPLOYED) {
+        options[1].1 = 0.35;
+    }
+    if a.has(i, CLUB) || a.has(i, VOLUNTEER) {
+        options[2].1 = 0.25;
+    }
+    let total: f64 = options.iter().map(|o| o.1).sum();
+    let mut u = s.uniform() * total;
+    let mut focus = Focus::Neighbourhood;
+    for (f, wgt) in options {
+        if u < wgt {
+            focus = f;
+            break;
+        }
+        u -= wgt;
+    }
+    let members = match focus {
+        Focus::Neighbourhood => w.foci.neighbourhoods.of(a.neighbourhood[i]),
+        Focus::Work => w.foci.workplaces.of(a.workplace[i]),
+        _ => w.foci.clubs.of(a.club[i]),
+    };
+    if members.is_empty() {
+        return None;
+    }
+    let j = members[s.below(members.len())] as usize;
+    let attends = match focus {
+        Focus::Work => a.has(j, EMPLOYED),
+        Focus::Club => a.has(j, CLUB) || a.has(j, VOLUNTEER),
+        _ => true,
+    };
+    attends.then_some((j, focus))
+}
+
+pub fn form(w: &mut World, p: &Params) {
+    let n = w.n();
+    if n < 2 {
+        return;
+    }
+    let wr = &*w;
+    let proposals: Vec<Vec<(u32, u8)>> = (0..n)
+        .into_par_iter()
+        .with_min_len(CHUNK / 4)
+        .map(|i| {
+            let a = &wr.agents;
+            let mut out = Vec::new();
+            if !wr.ties.has_room(i) {
+                return out;
+            }
+            let mut s = Stream::new(wr.seed, wr.step, i as u64, Purpose::TieFormation);
+            let dividend = 1.0 + 0.5 * p.dividend_on * (a.outcomes[i] - a.outcomes_ref[i]) as f64;
+            let expected =
+                p.proposals * wr.behaviour[a.class[i] as usize].ties as f64 * dividend.max(0.0);
+            let count = expected.floor() as usize + usize::from(s.chance(expected.fract()));
+            let ind = a.individualism[i] as f64;
+            let bridging = p.policy_bridging * takeup(a, &wr.behaviour, p, i);
+            for _ in 0..count {
+                let (j, focus, beta) = if s.chance(0.5 * bridging) {
+                    let j = s.below(n);
+                    if (wr.income_rank[j] < 0.5) == (wr.income_rank[i] < 0.5) {
+                        continue;
+                    }
+                    (j, Focus::Bridging, 0.3 * p.beta_focus)
+                } else if s.chance((p.individualism_reach * ind).min(0.95)) {
+                    (s.below(n), Focus::Elective, p.beta_choice * (0.5 + ind))
+                } else {
+                    match focus_candidate(wr, i, &mut s) {
+                        Some((j, f)) => (j, f, p.beta_focus),
+                        None => continue,
+                    }
+                };
+                if j == i || !wr.ties.has_room(j) {
+                    continue;
+                }
+                let mut accept = (-beta * distance(wr, i, j)).exp();
+                if closed_off(wr, i, j) {
+                    accept *= 1.0 - p.withdraw_closure;
+                }
+                if s.chance(accept) {
+                    out.push((j as u32, focus as u8));
+                }
+            }
+            out
+        })
+        .collect();
+    for (i, list) in proposals.into_iter().enumerate() {
+        for (j, f) in list {
+            w.ties.link(i, j as usize, Focus::from_u8(f));
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! The top withdraws (the study: cohesion concerns the top as much as the bottom).
+//!
+//! Each year a member of the top income decile who is not yet withdrawn opts into private
+//! premium services and enclaves with probability `withdraw_rate`; a withdrawn agent returns
+//! with `return_rate` (or at once on leaving the top decile). Withdrawn agents refuse ties
+//! outside the top quintile with probability `withdraw_closure` (see `ties`), so they leave
+//! shared foci in effect. The 2025 share is the equilibrium rate/(rate + return).
+
+use crate::agents::WITHDRAWN;
+use crate::params::Params;
+use crate::rng::{Purpose, Stream};
+use crate::world::World;
+
+pub fn update(w: &mut World, p: &Params) {
+    for i in 0..w.n() {
+        let top = w.income_rank[i] >= 0.9;
+        let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::Withdrawal);
+        let withdrawn = w.agents.has(i, WITHDRAWN);
+        let next = if !top {
+            false
+        } else if withdrawn {
+            !s.chance(p.return_rate)
+        } else {
+            s.chance(p.withdraw_rate)
+        };
+        w.agents.set_flag(i, WITHDRAWN, next);
+    }
+}
+
+/// Start the top decile at its equilibrium withdrawn share.
+pub fn initialise(w: &mut World, p: &Params) {
+    let share = p.withdraw_rate / (p.withdraw_rate + p.return_rate).max(1e-9);
+    for i in 0..w.n() {
+        let mut s = Stream::new(w.seed, u64::MAX, i as u64, Purpose::Withdrawal);
+        let on = w.income_rank[i] >= 0.9 && s.chance(share);
+        w.agents.set_flag(i, WITHDRAWN, on);
+    }
+}

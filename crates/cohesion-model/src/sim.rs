@@ -1,0 +1,196 @@
+//! The stepper: builds the 2025 world, then advances it year by year. A year is twelve
+//! monthly encounter rounds followed by the yearly mechanisms in a fixed order (technology,
+//! appropriation, dividend, economy, trust, institutions, participation, individualisation,
+//! the top's withdrawal, ties, demography). Every random draw is keyed by (seed, step,
+//! agent, purpose) and every parallel loop writes only its own agent's slot, so the output is
+//! bit-identical for any number of threads.
+
+use crate::agents::OPTOUT;
+use crate::data::Calibration;
+use crate::foci;
+use crate::indicators::{self, Row};
+use crate::mechanisms::*;
+use crate::network::Ties;
+use crate::params::Params;
+use crate::rng::{Purpose, Stream};
+use crate::synthesis::{Fitted, Synthesiser};
+use crate::world::{Macro, World};
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub agents: usize,
+    pub years: u32,
+    pub seed: u64,
+    pub start_year: i32,
+    /// Run everyone with the population-average behaviour (the "standard citizen").
+    pub uniform_behaviour: bool,
+    /// Years of network and opinion burn-in before the start year.
+    pub burn_in: u32,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            agents: 100_000,
+            years: 25,
+            seed: 1,
+            start_year: 2025,
+            uniform_behaviour: false,
+            burn_in: 3,
+        }
+    }
+}
+
+fn fitted(cal: &Calibration) -> Fitted {
+    static FITTED: OnceLock<Fitted> = OnceLock::new();
+    FITTED.get_or_init(|| Synthesiser::fit(cal).fitted).clone()
+}
+
+impl World {
+    /// Synthesise the population, form the network and let it settle under 2025 conditions.
+    pub fn new(cfg: &RunConfig, p: &Params) -> World {
+        let calibration = Calibration::embedded();
+        let fitted = fitted(&calibration);
+        let agents = Synthesiser {
+            cal: &calibration,
+            fitted: fitted.clone(),
+        }
+        .population(cfg.agents, cfg.seed);
+        let n = agents.len();
+        let mut w = World {
+            behaviour: calibration.behaviours(cfg.uniform_behaviour),
+            agents,
+            ties: Ties::new(n, p.tie_capacity as usize),
+            foci: Default::default(),
+            fitted,
+            seed: cfg.seed,
+            step: 0,
+            start_year: cfg.start_year,
+            macro_state: Macro {
+                growth_index: 1.0,
+                house_price_index: 1.0,
+                years_since_2025: -(cfg.burn_in as i32),
+                ..Default::default()
+            },
+            income_rank: vec![0.0; n],
+            fairness: vec![0.0; n],
+            voice: vec![0.0; n],
+            calibration,
+        };
+        w.foci = foci::assign(
+            &mut w.agents,
+            cfg.seed,
+            p.neighbourhood_size,
+            p.workplace_size,
+            p.club_size,
+            p.residential_sorting,
+        );
+        w.refresh_income_rank();
+        economy::initialise(&mut w, p);
+        top_withdrawal::initialise(&mut w, p);
+        for i in 0..n {
+            let optout =
+                Stream::new(cfg.seed, 0, i as u64, Purpose::Policy).chance(p.autonomy_optout);
+            w.agents.set_flag(i, OPTOUT, optout);
+        }
+        let incomes: Vec<f64> = w.agents.income.iter().map(|&x| x as f64).collect();
+        w.macro_state.income_gini = crate::stats::gini(&incomes);
+        w.macro_state.income_gini_2025 = w.macro_state.income_gini;
+        technology::update(&mut w, p);
+        w.macro_state.digital_first_2025 = w.macro_state.digital_first;
+        for i in 0..n {
+            let o = dividend::steady_outcome(&w, p, i);
+            w.agents.outcomes[i] = o;
+            w.agents.outcomes_ref[i] = o;
+        }
+        dividend::update(&mut w, p);
+        // The network forms under 2025 conditions: quick rounds of decay and formation, then
+        // full years of encounters so opinions and ties settle together.
+        for _ in 0..10 {
+            ties::decay(&mut w, p);
+            ties::form(&mut w, p);
+            w.step += 1;
+        }
+        for _ in 0..cfg.burn_in {
+            encounters::reset_tallies(&mut w);
+            for m in 0..12 {
+                encounters::month(&mut w, p, m);
+            }
+            ties::decay(&mut w, p);
+            ties::form(&mut w, p);
+            w.step += 1;
+            w.macro_state.years_since_2025 += 1;
+        }
+        institutions::refresh_voice(&mut w, p);
+        w.macro_state.years_since_2025 = 0;
+        w
+    }
+
+    /// Advance one year under the given parameters.
+    pub fn advance(&mut self, p: &Params) {
+        let w = self;
+        w.macro_state.years_since_2025 += 1;
+        encounters::reset_tallies(w);
+        for m in 0..12 {
+            encounters::month(w, p, m);
+        }
+        record_pending_references(w, p);
+        technology::update(w, p);
+        appropriation::update(w, p);
+        dividend::update(w, p);
+        economy::update(w, p);
+        institutions::refresh_voice(w, p);
+        trust::update(w, p);
+        institutions::update(w, p);
+        participation::update(w, p);
+        individualisation::update(w, p);
+        top_withdrawal::update(w, p);
+        ties::decay(w, p);
+        ties::form(w, p);
+        demography::update(w, p);
+        w.step += 1;
+    }
+}
+
+/// Agents new to the world (everyone in the first year, entrants later) take this year's
+/// drivers as their reference: from here on, only change moves their attitudes.
+fn record_pending_references(w: &mut World, p: &Params) {
+    for i in 0..w.n() {
+        if !w.agents.ref_pending[i] {
+            continue;
+        }
+        let e = encounters::experience(w, p, i);
+        let c = encounters::cross_share(w, i);
+        let o = encounters::online_share(w, i);
+        let peer = appropriation::peer_reference(w, i);
+        let a = &mut w.agents;
+        a.ref_experience[i] = e;
+        a.ref_cross[i] = c;
+        a.ref_online[i] = o;
+        a.ref_peer_skill[i] = peer;
+        a.ref_ties[i] = w.ties.degree[i] as f32;
+        a.ref_voice[i] = w.voice[i];
+        a.ref_failed[i] = a.failed_contacts[i];
+        a.ref_pending[i] = false;
+    }
+}
+
+/// Run a whole trajectory: `schedule[y]` holds the parameters in force during year y
+/// (`schedule[0]` builds the start state). Calls `progress(y)` after each year.
+pub fn run(cfg: &RunConfig, schedule: &[Params], progress: &mut dyn FnMut(u32)) -> Vec<Row> {
+    assert!(
+        !schedule.is_empty(),
+        "a schedule has at least the start year"
+    );
+    let mut w = World::new(cfg, &schedule[0]);
+    let mut rows = indicators::compute(&w, &schedule[0]);
+    progress(0);
+    for y in 1..=cfg.years {
+        let p = &schedule[(y as usize).min(schedule.len() - 1)];
+        w.advance(p);
+        rows.extend(indicators::compute(&w, p));
+        progress(y);
+    }
+    rows
+}

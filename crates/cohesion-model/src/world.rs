@@ -1,0 +1,70 @@
+//! The world: agents, ties, foci and the few macro quantities the mechanisms share.
+
+use crate::agents::Agents;
+use crate::data::{Behaviour, Calibration};
+use crate::foci::Foci;
+use crate::network::Ties;
+use crate::synthesis::Fitted;
+
+/// Macro state the mechanisms read and write once per year.
+#[derive(Debug, Clone, Default)]
+pub struct Macro {
+    /// Waves of technology that have arrived since 2025, and the clock to the next one.
+    pub waves: u32,
+    pub wave_clock: f64,
+    /// Population share that adopted each arrived wave.
+    pub adoption: Vec<f64>,
+    /// The value of being digital, v_t.
+    pub digital_value: f64,
+    /// Share of services that are digital-first without an assisted channel.
+    pub digital_first: f64,
+    pub digital_first_2025: f64,
+    /// Common income growth index and house-price index since 2025.
+    pub growth_index: f64,
+    pub house_price_index: f64,
+    pub income_gini: f64,
+    pub income_gini_2025: f64,
+    /// Years since 2025 (negative during burn-in).
+    pub years_since_2025: i32,
+}
+
+pub struct World {
+    pub agents: Agents,
+    pub ties: Ties,
+    pub foci: Foci,
+    pub behaviour: Vec<Behaviour>,
+    pub fitted: Fitted,
+    pub seed: u64,
+    /// A counter of simulated years including burn-in; keys the random streams.
+    pub step: u64,
+    pub start_year: i32,
+    pub macro_state: Macro,
+    /// Each agent's income rank in 0..1, refreshed yearly.
+    pub income_rank: Vec<f32>,
+    /// Each agent's log-income path relative to the median path since 2025 (fairness).
+    pub fairness: Vec<f32>,
+    /// Share of voters' opinions within the confidence bound of each agent's (voice).
+    pub voice: Vec<f32>,
+    pub calibration: Calibration,
+}
+
+impl World {
+    pub fn n(&self) -> usize {
+        self.agents.len()
+    }
+
+    pub fn year(&self) -> i32 {
+        self.start_year + self.macro_state.years_since_2025
+    }
+
+    /// Refresh income ranks (ties broken by index, so ranks are deterministic).
+    pub fn refresh_income_rank(&mut self) {
+        let n = self.n();
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        let inc = &self.agents.income;
+        order.sort_by(|&a, &b| inc[a as usize].total_cmp(&inc[b as usize]).then(a.cmp(&b)));
+        for (r, &i) in order.iter().enumerate() {
+            self.income_rank[i as usize] = (r as f64 / n.max(1) as f64) as f32;
+        }
+    }
+}
