@@ -1,6 +1,10 @@
 //! The `cohesion` command: parses arguments, calls the library crates, prints errors.
 //! Each subcommand lives in its own module under `cmd/`; the models never see this crate.
 
+mod cmd;
+mod output;
+mod page;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -16,7 +20,14 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Run the model for one future (or scenario file) and one policy package.
+    Run(cmd::run::RunArgs),
+    /// Run the five futures under the narrow and broad packages and write a page to out/.
+    Demo(cmd::demo::DemoArgs),
+    /// Print the resolved parameter table (and the force and policy mappings).
+    Params(cmd::params::ParamsArgs),
+}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -26,7 +37,11 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let result: cohesion_io::Result<()> = match cli.command {};
+    let result = match cli.command {
+        Command::Run(args) => cmd::run::run(&args),
+        Command::Demo(args) => cmd::demo::run(&args),
+        Command::Params(args) => cmd::params::run(&args),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

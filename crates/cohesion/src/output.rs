@@ -1,0 +1,204 @@
+//! Writing a run: `indicators.csv`, `indicators.parquet` (the same long table, with the run's
+//! provenance in the file metadata) and `run.toml` (every resolved parameter).
+
+use cohesion_io::table::format_float;
+use cohesion_io::{AtomicDir, Error, Result};
+use cohesion_model::{Params, Row, RunConfig};
+use cohesion_scenarios::{forces, policies, Package, Scenario};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+pub fn progress(show: bool, len: u64, label: &str) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg} [{bar:30}] {pos}/{len} years, {elapsed} elapsed, eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(label.to_string());
+    bar
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |e| Error::io(path, "write", e)
+}
+
+pub fn write_csv(path: &Path, rows: &[Row]) -> Result<()> {
+    let f = File::create(path).map_err(io(path))?;
+    let mut w = std::io::BufWriter::new(f);
+    writeln!(w, "year,group,indicator,value").map_err(io(path))?;
+    for r in rows {
+        writeln!(
+            w,
+            "{},{},{},{}",
+            r.year,
+            r.group,
+            r.indicator,
+            format_float(r.value)
+        )
+        .map_err(io(path))?;
+    }
+    w.flush().map_err(io(path))
+}
+
+pub fn write_parquet(path: &Path, rows: &[Row], metadata: Vec<(String, String)>) -> Result<()> {
+    use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type};
+    use parquet::file::metadata::KeyValue;
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::parser::parse_message_type;
+    let fail = |e: parquet::errors::ParquetError| {
+        Error::failure(format!("{}: writing Parquet: {e}", path.display()))
+    };
+    let schema = parse_message_type(
+        "message indicators { REQUIRED INT32 year; REQUIRED BYTE_ARRAY group (UTF8); \
+         REQUIRED BYTE_ARRAY indicator (UTF8); REQUIRED DOUBLE value; }",
+    )
+    .map_err(fail)?;
+    let kv = metadata
+        .into_iter()
+        .map(|(k, v)| KeyValue::new(k, v))
+        .collect();
+    let props = WriterProperties::builder()
+        .set_key_value_metadata(Some(kv))
+        .build();
+    let file = File::create(path).map_err(io(path))?;
+    let mut writer =
+        SerializedFileWriter::new(file, Arc::new(schema), Arc::new(props)).map_err(fail)?;
+    let mut group = writer.next_row_group().map_err(fail)?;
+    let mut column = 0;
+    while let Some(mut col) = group.next_column().map_err(fail)? {
+        match column {
+            0 => {
+                let v: Vec<i32> = rows.iter().map(|r| r.year).collect();
+                col.typed::<Int32Type>()
+                    .write_batch(&v, None, None)
+                    .map_err(fail)?;
+            }
+            1 | 2 => {
+                let v: Vec<ByteArray> = rows
+                    .iter()
+                    .map(|r| {
+                        ByteArray::from(if column == 1 {
+                            r.group.as_str()
+                        } else {
+                            r.indicator
+                        })
+                    })
+                    .collect();
+                col.typed::<ByteArrayType>()
+                    .write_batch(&v, None, None)
+                    .map_err(fail)?;
+            }
+            _ => {
+                let v: Vec<f64> = rows.iter().map(|r| r.value).collect();
+                col.typed::<DoubleType>()
+                    .write_batch(&v, None, None)
+                    .map_err(fail)?;
+            }
+        }
+        col.close().map_err(fail)?;
+        column += 1;
+    }
+    group.close().map_err(fail)?;
+    writer.close().map_err(fail)?;
+    Ok(())
+}
+
+/// `run.toml`: what was run, with every resolved parameter of the final year and the
+/// provenance of the futures and policies it rests on.
+pub fn run_toml(
+    scenario: &Scenario,
+    package: &Package,
+    cfg: &RunConfig,
+    final_params: &Params,
+) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "program = \"cohesion {}\"\n",
+        env!("CARGO_PKG_VERSION")
+    ));
+    s.push_str(&format!(
+        "seed = {}\nagents = {}\nyears = {}\nstart_year = {}\n",
+        cfg.seed, cfg.agents, cfg.years, cfg.start_year
+    ));
+    s.push_str(&format!(
+        "behaviour = \"{}\"\nburn_in_years = {}\n",
+        if cfg.uniform_behaviour {
+            "uniform"
+        } else {
+            "typed"
+        },
+        cfg.burn_in
+    ));
+    s.push_str(&format!(
+        "\n[future]\nname = {:?}\nlabel = {:?}\nprovenance = {:?}\nramp_years = {}\n",
+        scenario.name, scenario.label, scenario.provenance, scenario.ramp_years
+    ));
+    s.push_str("\n[future.forces]\n");
+    for (k, v) in scenario.forces.values() {
+        s.push_str(&format!("{k} = {}\n", format_float(v)));
+    }
+    s.push_str(&format!(
+        "\n[policy]\nname = {:?}\nbudget_eur_per_adult = {}\ndiversity_aware = {}\nprovenance = {:?}\n",
+        package.name,
+        format_float(package.budget),
+        package.diversity_aware,
+        policies::catalogue().map(|c| c.provenance).unwrap_or_default()
+    ));
+    s.push_str("\n[policy.allocation]\n");
+    for (k, v) in &package.allocation {
+        s.push_str(&format!("{k} = {}\n", format_float(*v)));
+    }
+    s.push_str(&format!(
+        "\n# Parameters in force in the final year (forces fully ramped in). Mapping provenance: {}\n[params]\n",
+        forces::mapping().map(|m| m.provenance).unwrap_or_default()
+    ));
+    for (k, v) in final_params.values() {
+        s.push_str(&format!("{k} = {}\n", toml_float(v)));
+    }
+    s
+}
+
+fn toml_float(v: f64) -> String {
+    let t = format_float(v);
+    if t.contains('.') || t.contains('e') || t.contains("inf") || t.contains("NaN") {
+        t
+    } else {
+        format!("{t}.0")
+    }
+}
+
+pub fn write_run(
+    dir: &AtomicDir,
+    rows: &[Row],
+    scenario: &Scenario,
+    package: &Package,
+    cfg: &RunConfig,
+) -> Result<()> {
+    let schedule = cohesion_scenarios::schedule(scenario, package, cfg.years)?;
+    let last = schedule.last().cloned().unwrap_or_default();
+    write_csv(&dir.path("indicators.csv"), rows)?;
+    let meta = vec![
+        (
+            "program".to_string(),
+            format!("cohesion {}", env!("CARGO_PKG_VERSION")),
+        ),
+        ("future".to_string(), scenario.name.clone()),
+        ("future_provenance".to_string(), scenario.provenance.clone()),
+        ("policy".to_string(), package.name.clone()),
+        ("seed".to_string(), cfg.seed.to_string()),
+        ("agents".to_string(), cfg.agents.to_string()),
+    ];
+    write_parquet(&dir.path("indicators.parquet"), rows, meta)?;
+    let text = run_toml(scenario, package, cfg, &last);
+    std::fs::write(dir.path("run.toml"), text)
+        .map_err(|e| Error::io(&dir.path("run.toml"), "write", e))
+}
