@@ -58,13 +58,13 @@ params! {
     wave_value = 0.5, [0.0, 3.0], "outcome units/yr", "technology", "illustrative: rise of the value of being digital per fully diffused wave";
     bass_p = 0.03, [0.0, 1.0], "1/yr", "technology", "Bass 1969; meta-analytic mean p (Sultan, Farley & Lehmann 1990)";
     bass_q = 0.38, [0.0, 2.0], "1/yr", "technology", "Bass 1969; meta-analytic mean q (Sultan, Farley & Lehmann 1990)";
-    frontier_shift = 0.06, [0.0, 0.5], "skill units/wave", "appropriation", "reconstructed: skills fall behind a moving frontier (van Deursen & van Dijk)";
+    frontier_shift = 0.03, [0.0, 0.5], "skill units/wave", "appropriation", "reconstructed: skills fall behind a moving frontier (van Deursen & van Dijk)";
     digital_first_2025 = 0.60, [0.0, 1.0], "share of services", "dividend", "illustrative: share of public and private services digital-first in 2025";
     digital_first_speed = 0.015, [0.0, 0.1], "share/yr", "dividend", "illustrative: substitution of offline channels per year";
     assisted_channels = 0.50, [0.0, 1.0], "share", "dividend", "illustrative: digital-first services keeping an assisted or offline channel";
     exclusion_cost = 0.04, [0.0, 0.3], "income share/yr", "dividend", "illustrative: income lost per year by a fully excluded person under full digital-first";
     // appropriation (van Dijk's sequence)
-    learning_rate = 0.10, [0.0, 1.0], "1/yr", "appropriation", "reconstructed: skill gain rate toward the frontier";
+    learning_rate = 0.40, [0.0, 1.0], "1/yr", "appropriation", "reconstructed: rate of catching up with the frontier at full capacity";
     peer_effect = 0.5, [0.0, 3.0], "per unit", "appropriation", "DiMaggio & Garip 2011: value of adopting rises with adopting contacts";
     access_gain = 0.25, [0.0, 1.0], "1/yr", "appropriation", "reconstructed: rate of gaining material access when motivated and able to pay";
     access_price_shift = 0.0, [-1.0, 1.0], "access units at the bottom", "appropriation", "set from private infrastructure: premium tiers make access costlier for low incomes (van Deursen & van Dijk 2019)";
@@ -131,7 +131,7 @@ params! {
     participation_trust = 2.0, [0.0, 10.0], "logit per unit", "participation", "CBS: volunteering follows trust and education";
     participation_belonging = 2.0, [0.0, 10.0], "logit per unit", "participation", "Bertelsmann radar 3.3";
     belonging_ties = 0.15, [0.0, 2.0], "logit per tie", "participation", "reconstructed: belonging from embeddedness";
-    loneliness_ties = 0.25, [0.0, 2.0], "sd per tie", "participation", "reconstructed: De Jong Gierveld, fewer ties more lonely";
+    loneliness_ties = 0.10, [0.0, 2.0], "sd per tie", "participation", "reconstructed: De Jong Gierveld, fewer ties more lonely";
     // policies (effect strengths 0–1 set by the scenarios crate from budgets)
     policy_inclusion = 0.0, [0.0, 1.0], "strength", "policy", "set from the package's budget (data/policies.toml)";
     policy_social = 0.0, [0.0, 1.0], "strength", "policy", "set from the package's budget";

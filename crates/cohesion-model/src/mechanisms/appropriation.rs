@@ -95,7 +95,7 @@ pub fn update(w: &mut World, p: &Params) {
         let target_skill = (a.skill_anchor[i] as f64
             + p.peer_effect * (peer - a.ref_peer_skill[i]) as f64)
             .clamp(0.0, 1.0);
-        let rate = (p.learning_rate * c * 1.6).min(1.0);
+        let rate = (p.learning_rate * c).min(1.0);
         let old = a.skills[i] as f64;
         let new = old + rate * (target_skill - old);
         a.skills[i] = new as f32;

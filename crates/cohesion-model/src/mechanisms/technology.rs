@@ -46,7 +46,8 @@ fn diffuse(w: &mut World, p: &Params) {
     let mut adopted_now: Vec<u16> = w.agents.adopted.clone();
     for i in 0..n {
         let a = &w.agents;
-        let readiness = (a.access[i] * a.motivation[i] * a.skills[i]) as f64;
+        // Readiness relative to a typical 2025 adopter (a·m·s ≈ 0.35), capped at 1.
+        let readiness = ((a.access[i] * a.motivation[i] * a.skills[i]) as f64 / 0.35).min(1.0);
         let partners = w.ties.partners(i);
         let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::Technology);
         for k in 0..waves {
