@@ -16,7 +16,10 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Cross-impact balance analysis: consistent scenarios from workshop judgements.
+    Cib(cohesion_cib::cli::CibArgs),
+}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -26,7 +29,9 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let result: cohesion_io::Result<()> = match cli.command {};
+    let result: cohesion_io::Result<()> = match cli.command {
+        Command::Cib(args) => cohesion_cib::cli::run(&args),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
