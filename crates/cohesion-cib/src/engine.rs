@@ -539,6 +539,94 @@ impl Engine {
         }
     }
 
+    /// The attractor reached from `start`, without keeping the path: Brent's cycle finding
+    /// (Brent 1980) on the succession map needs O(1) states, and balances are updated only
+    /// for the descriptors that switched. Gives the same [`Attractor`] as
+    /// [`Engine::succession`]; basins call it once per starting scenario.
+    pub fn attractor_of(&self, start: &[u8], kind: Succession) -> Attractor {
+        let mut x = start.to_vec();
+        for (j, f) in self.fixed.iter().enumerate() {
+            if let Some(v) = f {
+                x[j] = *v;
+            }
+        }
+        let mut b = self.balance(&x);
+        let mut scratch = vec![0u8; self.n];
+        let mut tortoise = x.clone();
+        // hare = f(x)
+        self.advance(kind, &mut x, &mut b, &mut scratch, None);
+        let (mut power, mut lam) = (1u64, 1u64);
+        while tortoise != x {
+            if power == lam {
+                tortoise.copy_from_slice(&x);
+                power *= 2;
+                lam = 0;
+            }
+            self.advance(kind, &mut x, &mut b, &mut scratch, None);
+            lam += 1;
+        }
+        if lam == 1 && self.is_fixed_point(&x, &b) {
+            return Attractor::Fixed(x);
+        }
+        // walk the cycle once from a state on it, recording states as `succession` does
+        let mut states = vec![x.clone()];
+        for _ in 0..lam {
+            self.advance(kind, &mut x, &mut b, &mut scratch, Some(&mut states));
+        }
+        // the last state recorded is the first one again
+        states.pop();
+        Attractor::Cycle(canonical_cycle(states))
+    }
+
+    fn is_fixed_point(&self, s: &[u8], b: &[i32]) -> bool {
+        (0..self.n).all(|j| self.fixed[j].is_some() || self.best_variant(b, j, s[j]) == s[j])
+    }
+
+    /// One application of the succession map (a global step, or a full sequential round),
+    /// updating `s` and its balance `b` in place. With `record`, every new state is pushed.
+    fn advance(&self, kind: Succession, s: &mut [u8], b: &mut [i32], scratch: &mut [u8], mut record: Option<&mut Vec<Vec<u8>>>) {
+        match kind {
+            Succession::Global => {
+                for j in 0..self.n {
+                    scratch[j] = if self.fixed[j].is_some() { s[j] } else { self.best_variant(b, j, s[j]) };
+                }
+                for j in 0..self.n {
+                    if scratch[j] != s[j] {
+                        self.switch(j, s[j], scratch[j], b);
+                        s[j] = scratch[j];
+                    }
+                }
+                if let Some(r) = record {
+                    r.push(s.to_vec());
+                }
+            }
+            Succession::Sequential => {
+                for j in 0..self.n {
+                    if self.fixed[j].is_some() {
+                        continue;
+                    }
+                    let v = self.best_variant(b, j, s[j]);
+                    if v != s[j] {
+                        self.switch(j, s[j], v, b);
+                        s[j] = v;
+                        if let Some(r) = record.as_deref_mut() {
+                            r.push(s.to_vec());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Balance update when descriptor `j` switches from `old` to `new`.
+    fn switch(&self, j: usize, old: u8, new: u8, b: &mut [i32]) {
+        let (ro, rn) = (self.offsets[j] + old as usize, self.offsets[j] + new as usize);
+        let (ro, rn) = (self.row(ro), self.row(rn));
+        for t in 0..self.nv {
+            b[t] += rn[t] - ro[t];
+        }
+    }
+
     /// Basins of attraction: run succession from every allowed starting scenario when there
     /// are at most `exact_limit`, otherwise from `samples` uniformly drawn ones (seeded,
     /// drawn per chunk so any thread count gives the same result).
@@ -564,8 +652,7 @@ impl Engine {
                             *x = a + rng.below((b - a) as u64) as u8;
                         }
                     }
-                    let t = self.succession(&s, kind);
-                    *map.entry(t.attractor).or_insert(0) += 1;
+                    *map.entry(self.attractor_of(&s, kind)).or_insert(0) += 1;
                 }
                 map
             })

@@ -135,6 +135,9 @@ proptest! {
             prop_assert_eq!(fixed_g, fixed_q);
             // every fixed point a succession ends in is consistent
             if let Attractor::Fixed(f) = &g.attractor { prop_assert!(e.is_consistent(f)); }
+            // the path-free attractor search used by basins agrees with the traced one
+            prop_assert_eq!(&e.attractor_of(&s, Succession::Global), &g.attractor);
+            prop_assert_eq!(&e.attractor_of(&s, Succession::Sequential), &q.attractor);
             n_fixed += fixed_g as usize;
         }
         prop_assert_eq!(n_fixed, all.len());
