@@ -23,7 +23,9 @@ fn search(c: &mut Criterion) {
     }
     let cib = random_cib(&[3; 15], 2026);
     let e = Engine::new(&cib, &[], 0);
-    g.bench_function("bnb/15x3", |b| b.iter(|| e.search(Algorithm::BranchAndBound).len()));
+    g.bench_function("bnb/15x3", |b| {
+        b.iter(|| e.search(Algorithm::BranchAndBound).len())
+    });
     g.finish();
 }
 

@@ -89,7 +89,12 @@ pub struct CibArgs {
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub samples: u64,
     /// Judgement range of CSV matrices, as LOW..HIGH.
-    #[arg(long, value_name = "LOW..HIGH", default_value = "-3..3", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "LOW..HIGH",
+        default_value = "-3..3",
+        allow_hyphen_values = true
+    )]
     pub range: String,
     /// Search algorithm (all give the same result).
     #[arg(long, value_enum, default_value = "bnb")]
@@ -151,16 +156,25 @@ fn run_inner(args: &CibArgs) -> Result<()> {
     let mut judges = vec![cib];
     for p in &args.judges {
         let j = crate::load(p, range)?;
-        judges[0]
-            .same_structure(&j)
-            .map_err(|m| Error::at(p, None, None, format!("judge's matrix differs from {}: {m}", args.file.display())))?;
+        judges[0].same_structure(&j).map_err(|m| {
+            Error::at(
+                p,
+                None,
+                None,
+                format!("judge's matrix differs from {}: {m}", args.file.display()),
+            )
+        })?;
         judges.push(j);
     }
     let names = judge_names(&judges, args);
     let fixed: Vec<(usize, u8)> = args
         .intervene
         .iter()
-        .map(|s| judges[0].parse_assignment(s).map_err(|e| e.context("--intervene")))
+        .map(|s| {
+            judges[0]
+                .parse_assignment(s)
+                .map_err(|e| e.context("--intervene"))
+        })
         .collect::<Result<_>>()?;
 
     if let Some(t) = &args.trace {
@@ -171,7 +185,12 @@ fn run_inner(args: &CibArgs) -> Result<()> {
         let mut out = String::new();
         for (i, s) in tr.path.iter().enumerate() {
             let (ic, _) = engine.evaluate(s);
-            let _ = writeln!(out, "{i:>3}  {}  (inconsistency {})", cib.describe(s), show(ic, cib.scale));
+            let _ = writeln!(
+                out,
+                "{i:>3}  {}  (inconsistency {})",
+                cib.describe(s),
+                show(ic, cib.scale)
+            );
         }
         match &tr.attractor {
             Attractor::Fixed(_) => out.push_str("ends in a consistent scenario (fixed point)\n"),
@@ -186,7 +205,10 @@ fn run_inner(args: &CibArgs) -> Result<()> {
     let analysis = analyse(&judges, &names, &fixed, args)?;
     emit(&analysis, args)?;
     if let Some(n) = args.to_scenario {
-        let out = args.out.as_ref().ok_or_else(|| Error::input("--to-scenario needs --out FILE.toml"))?;
+        let out = args
+            .out
+            .as_ref()
+            .ok_or_else(|| Error::input("--to-scenario needs --out FILE.toml"))?;
         write_scenario(&analysis, n, &args.file, out)?;
     }
     Ok(())
@@ -205,7 +227,9 @@ fn judge_names(judges: &[Cib], args: &CibArgs) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for (j, p) in judges.iter().zip(paths) {
         let base = j.judge.clone().unwrap_or_else(|| {
-            p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "judge".into())
+            p.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "judge".into())
         });
         let mut name = base.clone();
         let mut k = 2;
@@ -227,7 +251,8 @@ fn analysed(judges: &[Cib], args: &CibArgs) -> Result<Cib> {
         CombineArg::Sum => Combine::Sum,
         CombineArg::Mean | CombineArg::Each => Combine::Mean,
     };
-    combine(judges, how).ok_or_else(|| Error::input("too many judges to combine exactly (at most about 20)"))
+    combine(judges, how)
+        .ok_or_else(|| Error::input("too many judges to combine exactly (at most about 20)"))
 }
 
 fn show(v: i32, scale: i32) -> String {
@@ -247,7 +272,12 @@ fn cell(v: i32, scale: i32) -> Cell {
 }
 
 /// Run the analysis the arguments ask for and build the output table.
-pub fn analyse(judges: &[Cib], names: &[String], fixed: &[(usize, u8)], args: &CibArgs) -> Result<Analysis> {
+pub fn analyse(
+    judges: &[Cib],
+    names: &[String],
+    fixed: &[(usize, u8)],
+    args: &CibArgs,
+) -> Result<Analysis> {
     let cib = analysed(judges, args)?;
     let scale = cib.scale;
     let tol = args.tolerance as i32 * scale;
@@ -261,7 +291,11 @@ pub fn analyse(judges: &[Cib], names: &[String], fixed: &[(usize, u8)], args: &C
         );
     }
     let space = engine.space();
-    let mc = args.monte_carlo.or(if space > EXHAUSTIVE_LIMIT { Some(100_000) } else { None });
+    let mc = args.monte_carlo.or(if space > EXHAUSTIVE_LIMIT {
+        Some(100_000)
+    } else {
+        None
+    });
 
     let mut basins: Option<Basins> = None;
     let mut found: Vec<Found> = if let Some(n) = mc {
@@ -275,7 +309,11 @@ pub fn analyse(judges: &[Cib], names: &[String], fixed: &[(usize, u8)], args: &C
             .filter_map(|(a, _)| match a {
                 Attractor::Fixed(s) => {
                     let (ic, tis) = engine.evaluate(s);
-                    Some(Found { scenario: s.clone(), inconsistency: ic, tis })
+                    Some(Found {
+                        scenario: s.clone(),
+                        inconsistency: ic,
+                        tis,
+                    })
                 }
                 Attractor::Cycle(_) => None,
             })
@@ -307,7 +345,10 @@ pub fn analyse(judges: &[Cib], names: &[String], fixed: &[(usize, u8)], args: &C
 
     let each = judges.len() > 1 && args.combine == CombineArg::Each;
     let judge_engines: Vec<Engine> = if judges.len() > 1 {
-        judges.iter().map(|j| Engine::new(j, fixed, args.tolerance as i32)).collect()
+        judges
+            .iter()
+            .map(|j| Engine::new(j, fixed, args.tolerance as i32))
+            .collect()
     } else {
         Vec::new()
     };
@@ -323,20 +364,29 @@ pub fn analyse(judges: &[Cib], names: &[String], fixed: &[(usize, u8)], args: &C
             .into_keys()
             .map(|s| {
                 let (ic, tis) = engine.evaluate(&s);
-                Found { scenario: s, inconsistency: ic, tis }
+                Found {
+                    scenario: s,
+                    inconsistency: ic,
+                    tis,
+                }
             })
             .collect();
         crate::engine::sort_found(&mut found);
     }
     let per_judge: Vec<Vec<i32>> = found
         .iter()
-        .map(|f| judge_engines.iter().map(|e| e.evaluate(&f.scenario).0).collect())
+        .map(|f| {
+            judge_engines
+                .iter()
+                .map(|e| e.evaluate(&f.scenario).0)
+                .collect()
+        })
         .collect();
     let mut order: Vec<usize> = (0..found.len()).collect();
     if each {
         let k = args.tolerance as i32;
         let count = |i: usize| per_judge[i].iter().filter(|&&ic| ic <= k).count();
-        order.sort_by(|&a, &b| count(b).cmp(&count(a)));
+        order.sort_by_key(|&i| std::cmp::Reverse(count(i)));
     }
 
     if args.basins && basins.is_none() {
@@ -394,7 +444,9 @@ pub fn analyse(judges: &[Cib], names: &[String], fixed: &[(usize, u8)], args: &C
             for &ic in &per_judge[i] {
                 row.push(Cell::Int(ic as i64));
             }
-            row.push(Cell::Int(per_judge[i].iter().filter(|&&ic| ic <= k).count() as i64));
+            row.push(Cell::Int(
+                per_judge[i].iter().filter(|&&ic| ic <= k).count() as i64,
+            ));
         }
         table.push(row);
         scenarios.push(f.scenario.clone());
@@ -416,30 +468,49 @@ pub fn analyse(judges: &[Cib], names: &[String], fixed: &[(usize, u8)], args: &C
             match args.combine {
                 CombineArg::Mean => "mean over the judges who scored each cell",
                 CombineArg::Sum => "sum of the judges' cells",
-                CombineArg::Each => "union of each judge's consistent scenarios; scores from the mean matrix",
+                CombineArg::Each =>
+                    "union of each judge's consistent scenarios; scores from the mean matrix",
             }
         ));
     }
     if !fixed.is_empty() {
         let f: Vec<String> = fixed
             .iter()
-            .map(|&(d, v)| format!("{}={}", cib.descriptors[d].name, cib.descriptors[d].variants[v as usize]))
+            .map(|&(d, v)| {
+                format!(
+                    "{}={}",
+                    cib.descriptors[d].name, cib.descriptors[d].variants[v as usize]
+                )
+            })
             .collect();
-        notes.push(format!("intervention: {} forced (left out of the consistency check)", f.join(", ")));
+        notes.push(format!(
+            "intervention: {} forced (left out of the consistency check)",
+            f.join(", ")
+        ));
     }
     if let Some(b) = &basins {
         if show_basins {
-            let cycles: Vec<&(Attractor, u64)> =
-                b.counts.iter().filter(|(a, _)| matches!(a, Attractor::Cycle(_))).collect();
+            let cycles: Vec<&(Attractor, u64)> = b
+                .counts
+                .iter()
+                .filter(|(a, _)| matches!(a, Attractor::Cycle(_)))
+                .collect();
             notes.push(format!(
                 "basins from {} {} starting scenarios ({kind:?} succession){}",
                 b.starts,
                 if b.exact { "(all)" } else { "sampled" },
-                if b.exact { String::new() } else { format!(", seed {}, 95% Wilson intervals", args.seed) }
+                if b.exact {
+                    String::new()
+                } else {
+                    format!(", seed {}, 95% Wilson intervals", args.seed)
+                }
             ));
             for (a, c) in cycles {
                 if let Attractor::Cycle(states) = a {
-                    let desc: Vec<String> = states.iter().map(|s| format!("[{}]", cib.describe(s))).collect();
+                    let desc: Vec<String> = states
+                        .iter()
+                        .map(|s| format!("[{}]", cib.describe(s)))
+                        .collect();
                     notes.push(format!(
                         "cycle of {} (share {:.4}): {}",
                         states.len(),
@@ -451,7 +522,11 @@ pub fn analyse(judges: &[Cib], names: &[String], fixed: &[(usize, u8)], args: &C
         }
     }
     table.notes = notes;
-    Ok(Analysis { table, scenarios, cib })
+    Ok(Analysis {
+        table,
+        scenarios,
+        cib,
+    })
 }
 
 fn emit(a: &Analysis, args: &CibArgs) -> Result<()> {
@@ -475,7 +550,10 @@ fn emit(a: &Analysis, args: &CibArgs) -> Result<()> {
 /// Write the scenario of table row `n` (1-based) as a scenario TOML for `cohesion run`.
 pub fn write_scenario(a: &Analysis, n: usize, source: &Path, out: &Path) -> Result<()> {
     let text = scenario_toml(a, n, source)?;
-    cohesion_io::write_atomic(out, |w| w.write_all(text.as_bytes()).map_err(|e| Error::io(out, "write", e)))
+    cohesion_io::write_atomic(out, |w| {
+        w.write_all(text.as_bytes())
+            .map_err(|e| Error::io(out, "write", e))
+    })
 }
 
 /// The scenario TOML text for table row `n` (1-based).
@@ -498,7 +576,10 @@ pub fn scenario_toml(a: &Analysis, n: usize, source: &Path) -> Result<String> {
             source,
             None,
             Some("mapping"),
-            format!("--to-scenario needs a [mapping.FORCE] table for every force; missing: {}", missing.join(", ")),
+            format!(
+                "--to-scenario needs a [mapping.FORCE] table for every force; missing: {}",
+                missing.join(", ")
+            ),
         ));
     }
     let mut o = String::new();

@@ -260,8 +260,8 @@ impl Engine {
     /// that changes one digit at a time and updates the balance by `row(new) − row(old)`
     /// instead of recomputing it, and rejects a scenario at the first inconsistent descriptor.
     fn odometer_chunk(&self, p: usize, s: &mut [u8], out: &mut Vec<Found>) {
-        for j in p..self.n {
-            s[j] = self.allowed(j).0;
+        for (j, x) in s.iter_mut().enumerate().skip(p) {
+            *x = self.allowed(j).0;
         }
         let mut b = vec![0i32; self.nv];
         self.balance_into(s, &mut b);
@@ -286,10 +286,7 @@ impl Engine {
                 let carry = old + 1 >= hi;
                 let new = if carry { lo } else { old + 1 };
                 if new != old {
-                    let (ro, rn) = (self.offsets[j] + old as usize, self.offsets[j] + new as usize);
-                    for t in 0..self.nv {
-                        b[t] += self.m[rn * self.nv + t] - self.m[ro * self.nv + t];
-                    }
+                    self.switch(j, old, new, &mut b);
                     s[j] = new;
                 }
                 if !carry {
@@ -325,6 +322,8 @@ impl Engine {
     /// partial balance `P`, `P(w) − P(v) − ub[d][v,w] > tol` for the chosen `v` and some `w`,
     /// every completion has `IC > tol` and the branch is cut. Layout: `ub[d * npairs + pair]`
     /// with `pair = pair_base[j] + v·m_j + w`.
+    // indices run over several parallel per-descriptor arrays at once
+    #[allow(clippy::needless_range_loop)]
     fn bounds(&self) -> Bounds {
         let mut pair_base = Vec::with_capacity(self.n);
         let mut np = 0;
@@ -364,6 +363,7 @@ impl Engine {
         self.bnb(p, s, bd, &mut stack, out);
     }
 
+    #[allow(clippy::needless_range_loop)]
     fn bnb(&self, d: usize, s: &mut [u8], bd: &Bounds, stack: &mut [i32], out: &mut Vec<Found>) {
         let nv = self.nv;
         {
@@ -510,13 +510,7 @@ impl Engine {
                 }
                 let v = self.best_variant(&b, j, s[j]);
                 if v != s[j] {
-                    let (ro, rn) = (
-                        self.offsets[j] + s[j] as usize,
-                        self.offsets[j] + v as usize,
-                    );
-                    for t in 0..self.nv {
-                        b[t] += self.m[rn * self.nv + t] - self.m[ro * self.nv + t];
-                    }
+                    self.switch(j, s[j], v, &mut b);
                     s[j] = v;
                     changed = true;
                     path.push(s.clone());
@@ -584,11 +578,22 @@ impl Engine {
 
     /// One application of the succession map (a global step, or a full sequential round),
     /// updating `s` and its balance `b` in place. With `record`, every new state is pushed.
-    fn advance(&self, kind: Succession, s: &mut [u8], b: &mut [i32], scratch: &mut [u8], mut record: Option<&mut Vec<Vec<u8>>>) {
+    fn advance(
+        &self,
+        kind: Succession,
+        s: &mut [u8],
+        b: &mut [i32],
+        scratch: &mut [u8],
+        mut record: Option<&mut Vec<Vec<u8>>>,
+    ) {
         match kind {
             Succession::Global => {
                 for j in 0..self.n {
-                    scratch[j] = if self.fixed[j].is_some() { s[j] } else { self.best_variant(b, j, s[j]) };
+                    scratch[j] = if self.fixed[j].is_some() {
+                        s[j]
+                    } else {
+                        self.best_variant(b, j, s[j])
+                    };
                 }
                 for j in 0..self.n {
                     if scratch[j] != s[j] {
@@ -620,7 +625,10 @@ impl Engine {
 
     /// Balance update when descriptor `j` switches from `old` to `new`.
     fn switch(&self, j: usize, old: u8, new: u8, b: &mut [i32]) {
-        let (ro, rn) = (self.offsets[j] + old as usize, self.offsets[j] + new as usize);
+        let (ro, rn) = (
+            self.offsets[j] + old as usize,
+            self.offsets[j] + new as usize,
+        );
         let (ro, rn) = (self.row(ro), self.row(rn));
         for t in 0..self.nv {
             b[t] += rn[t] - ro[t];

@@ -36,10 +36,14 @@ pub fn lcm_upto(j: usize) -> i64 {
 pub fn combine(judges: &[Cib], how: Combine) -> Option<Cib> {
     let first = judges.first()?;
     let mut out = first.clone();
-    out.judge = Some(format!("{} of {} judges", match how {
-        Combine::Mean => "mean",
-        Combine::Sum => "sum",
-    }, judges.len()));
+    out.judge = Some(format!(
+        "{} of {} judges",
+        match how {
+            Combine::Mean => "mean",
+            Combine::Sum => "sum",
+        },
+        judges.len()
+    ));
     if judges
         .iter()
         .any(|j| j.provenance.as_deref() == Some("reconstructed"))

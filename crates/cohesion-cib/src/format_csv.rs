@@ -44,7 +44,10 @@ pub fn parse(text: &str, file: &Path, range: (i32, i32)) -> Result<Cib> {
     }
     let (l1, h1) = &records[0];
     let (l2, h2) = &records[1];
-    if h1.len() < 4 || h1.get(0).map(str::trim) != Some("descriptor") || h1.get(1).map(str::trim) != Some("variant") {
+    if h1.len() < 4
+        || h1.get(0).map(str::trim) != Some("descriptor")
+        || h1.get(1).map(str::trim) != Some("variant")
+    {
         return Err(Error::at(
             file,
             Some(*l1),
@@ -57,7 +60,11 @@ pub fn parse(text: &str, file: &Path, range: (i32, i32)) -> Result<Cib> {
             file,
             Some(*l2),
             None,
-            format!("second header row has {} cells, the first has {}", h2.len(), h1.len()),
+            format!(
+                "second header row has {} cells, the first has {}",
+                h2.len(),
+                h1.len()
+            ),
         ));
     }
     // Columns define the descriptors: runs of equal descriptor names.
@@ -74,7 +81,10 @@ pub fn parse(text: &str, file: &Path, range: (i32, i32)) -> Result<Cib> {
                         file,
                         Some(*l1),
                         Some(d),
-                        format!("column {}: the columns of descriptor `{d}` must be adjacent", c + 1),
+                        format!(
+                            "column {}: the columns of descriptor `{d}` must be adjacent",
+                            c + 1
+                        ),
                     ));
                 }
                 descriptors.push(Descriptor {
@@ -84,7 +94,10 @@ pub fn parse(text: &str, file: &Path, range: (i32, i32)) -> Result<Cib> {
                 });
             }
         }
-        col_of.push((descriptors.len() - 1, descriptors.last().map_or(0, |x| x.variants.len() - 1)));
+        col_of.push((
+            descriptors.len() - 1,
+            descriptors.last().map_or(0, |x| x.variants.len() - 1),
+        ));
     }
     if let Err((i, msg)) = check_descriptors(&descriptors) {
         return Err(Error::at(file, Some(*l1), Some(&descriptors[i].name), msg));
@@ -99,7 +112,10 @@ pub fn parse(text: &str, file: &Path, range: (i32, i32)) -> Result<Cib> {
             file,
             Some(line),
             None,
-            format!("{} matrix rows, expected {n} (one per variant, as in the columns)", rows.len()),
+            format!(
+                "{} matrix rows, expected {n} (one per variant, as in the columns)",
+                rows.len()
+            ),
         ));
     }
     for (s, (line, rec)) in rows.iter().enumerate() {
@@ -107,7 +123,9 @@ pub fn parse(text: &str, file: &Path, range: (i32, i32)) -> Result<Cib> {
         let dname = cib.descriptors[sd].name.clone();
         let vname = cib.descriptors[sd].variants[sv].clone();
         let field = format!("{dname}={vname}");
-        if rec.get(0).map(str::trim) != Some(dname.as_str()) || rec.get(1).map(str::trim) != Some(vname.as_str()) {
+        if rec.get(0).map(str::trim) != Some(dname.as_str())
+            || rec.get(1).map(str::trim) != Some(vname.as_str())
+        {
             return Err(Error::at(
                 file,
                 Some(*line),
@@ -154,7 +172,9 @@ pub fn parse(text: &str, file: &Path, range: (i32, i32)) -> Result<Cib> {
                     file,
                     Some(*line),
                     Some(&field),
-                    format!("impact on `{tname}`: `{raw}` is not an integer (use ? for not scored)"),
+                    format!(
+                        "impact on `{tname}`: `{raw}` is not an integer (use ? for not scored)"
+                    ),
                 )
             })?;
             if v < range.0 || v > range.1 {
@@ -162,7 +182,10 @@ pub fn parse(text: &str, file: &Path, range: (i32, i32)) -> Result<Cib> {
                     file,
                     Some(*line),
                     Some(&field),
-                    format!("impact on `{tname}`: value {v} outside the range {}..{}", range.0, range.1),
+                    format!(
+                        "impact on `{tname}`: value {v} outside the range {}..{}",
+                        range.0, range.1
+                    ),
                 ));
             }
             cib.set(s, t, v);
@@ -201,6 +224,8 @@ pub fn write(cib: &Cib) -> Result<String> {
         }
         w.write_record(&rec).map_err(fail)?;
     }
-    let bytes = w.into_inner().map_err(|e| Error::failure(format!("writing CSV: {e}")))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::failure(format!("writing CSV: {e}")))?;
     String::from_utf8(bytes).map_err(|e| Error::failure(format!("writing CSV: {e}")))
 }

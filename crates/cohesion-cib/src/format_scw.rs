@@ -38,7 +38,12 @@ pub fn parse(text: &str, file: &Path) -> Result<Cib> {
                 decl_line.push(line);
             } else if let Some(v) = t.strip_prefix('-') {
                 let d = descriptors.last_mut().ok_or_else(|| {
-                    Error::at(file, Some(line), None, "variant line before any `&descriptor` line")
+                    Error::at(
+                        file,
+                        Some(line),
+                        None,
+                        "variant line before any `&descriptor` line",
+                    )
                 })?;
                 d.variants.push(v.trim().to_string());
             } else if t.starts_with('#') {
@@ -72,10 +77,20 @@ pub fn parse(text: &str, file: &Path) -> Result<Cib> {
         }
     }
     if descriptors.is_empty() {
-        return Err(Error::at(file, None, None, "no `&descriptor` lines: not a ScenarioWizard .scw file"));
+        return Err(Error::at(
+            file,
+            None,
+            None,
+            "no `&descriptor` lines: not a ScenarioWizard .scw file",
+        ));
     }
     if let Err((i, msg)) = check_descriptors(&descriptors) {
-        return Err(Error::at(file, Some(decl_line[i]), Some(&descriptors[i].name), msg));
+        return Err(Error::at(
+            file,
+            Some(decl_line[i]),
+            Some(&descriptors[i].name),
+            msg,
+        ));
     }
     if state < 5 {
         return Err(Error::at(
@@ -92,7 +107,10 @@ pub fn parse(text: &str, file: &Path) -> Result<Cib> {
             file,
             rows.last().map(|r| r.0),
             None,
-            format!("matrix has {} rows, expected {n} (one per variant)", rows.len()),
+            format!(
+                "matrix has {} rows, expected {n} (one per variant)",
+                rows.len()
+            ),
         ));
     }
     let owner: Vec<usize> = cib
@@ -118,7 +136,10 @@ pub fn parse(text: &str, file: &Path) -> Result<Cib> {
                     file,
                     Some(*line),
                     Some(&label),
-                    format!("column {}: a descriptor does not impact itself, expected 0", t + 1),
+                    format!(
+                        "column {}: a descriptor does not impact itself, expected 0",
+                        t + 1
+                    ),
                 ));
             }
             if v.abs() > crate::format_toml::MAX_ABS_JUDGEMENT as i32 {

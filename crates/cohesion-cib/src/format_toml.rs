@@ -95,12 +95,18 @@ pub fn parse(text: &str, file: &Path) -> Result<Cib> {
         None => (-3, 3),
         Some(r) => {
             let v = r.get_ref();
-            if v.len() != 2 || v[0] >= v[1] || v[0].abs() > MAX_ABS_JUDGEMENT || v[1].abs() > MAX_ABS_JUDGEMENT {
+            if v.len() != 2
+                || v[0] >= v[1]
+                || v[0].abs() > MAX_ABS_JUDGEMENT
+                || v[1].abs() > MAX_ABS_JUDGEMENT
+            {
                 return Err(Error::at(
                     file,
                     line(r.span().start),
                     Some("range"),
-                    format!("expected [LOW, HIGH] with LOW < HIGH, both within ±{MAX_ABS_JUDGEMENT}"),
+                    format!(
+                        "expected [LOW, HIGH] with LOW < HIGH, both within ±{MAX_ABS_JUDGEMENT}"
+                    ),
                 ));
             }
             (v[0] as i32, v[1] as i32)
@@ -127,7 +133,12 @@ pub fn parse(text: &str, file: &Path) -> Result<Cib> {
         .iter()
         .map(|d| Descriptor {
             name: d.name.get_ref().clone(),
-            variants: d.variants.get_ref().iter().map(|v| v.get_ref().clone()).collect(),
+            variants: d
+                .variants
+                .get_ref()
+                .iter()
+                .map(|v| v.get_ref().clone())
+                .collect(),
             description: d.description.clone(),
         })
         .collect();
@@ -190,19 +201,23 @@ pub fn parse(text: &str, file: &Path) -> Result<Cib> {
             let dst_d = cib.descriptors[dst].clone();
             for (row_key, row) in section.get_ref() {
                 let rfield = format!("{field}.{}", row_key.get_ref());
-                let a = src_d.variants.iter().position(|v| v == row_key.get_ref()).ok_or_else(|| {
-                    Error::at(
-                        file,
-                        line(row_key.span().start),
-                        Some(&rfield),
-                        format!(
-                            "descriptor `{}` has no variant `{}` (it has {})",
-                            src_d.name,
-                            row_key.get_ref(),
-                            src_d.variants.join(", ")
-                        ),
-                    )
-                })?;
+                let a = src_d
+                    .variants
+                    .iter()
+                    .position(|v| v == row_key.get_ref())
+                    .ok_or_else(|| {
+                        Error::at(
+                            file,
+                            line(row_key.span().start),
+                            Some(&rfield),
+                            format!(
+                                "descriptor `{}` has no variant `{}` (it has {})",
+                                src_d.name,
+                                row_key.get_ref(),
+                                src_d.variants.join(", ")
+                            ),
+                        )
+                    })?;
                 let vals = row.get_ref();
                 if vals.len() != dst_d.variants.len() {
                     return Err(Error::at(
@@ -274,26 +289,46 @@ pub fn parse(text: &str, file: &Path) -> Result<Cib> {
                 file,
                 line(force.span().start),
                 Some(&field),
-                format!("unknown force `{}`; the model's forces are {}", force.get_ref(), FORCES.join(", ")),
+                format!(
+                    "unknown force `{}`; the model's forces are {}",
+                    force.get_ref(),
+                    FORCES.join(", ")
+                ),
             ));
         }
         let m = m.get_ref();
-        let dname = m.descriptor.as_ref().map(|d| d.get_ref().clone()).unwrap_or_else(|| force.get_ref().clone());
-        let at = m.descriptor.as_ref().map(|d| d.span().start).unwrap_or(force.span().start);
+        let dname = m
+            .descriptor
+            .as_ref()
+            .map(|d| d.get_ref().clone())
+            .unwrap_or_else(|| force.get_ref().clone());
+        let at = m
+            .descriptor
+            .as_ref()
+            .map(|d| d.span().start)
+            .unwrap_or(force.span().start);
         let d = cib.descriptor_index(&dname).ok_or_else(|| {
-            Error::at(file, line(at), Some(&field), format!("no descriptor named `{dname}`"))
+            Error::at(
+                file,
+                line(at),
+                Some(&field),
+                format!("no descriptor named `{dname}`"),
+            )
         })?;
         let variants = &cib.descriptors[d].variants;
         let mut values = vec![f64::NAN; variants.len()];
         for (k, v) in &m.values {
-            let vi = variants.iter().position(|x| x == k.get_ref()).ok_or_else(|| {
-                Error::at(
-                    file,
-                    line(k.span().start),
-                    Some(&field),
-                    format!("descriptor `{dname}` has no variant `{}`", k.get_ref()),
-                )
-            })?;
+            let vi = variants
+                .iter()
+                .position(|x| x == k.get_ref())
+                .ok_or_else(|| {
+                    Error::at(
+                        file,
+                        line(k.span().start),
+                        Some(&field),
+                        format!("descriptor `{dname}` has no variant `{}`", k.get_ref()),
+                    )
+                })?;
             let x = *v.get_ref();
             if !(0.0..=1.0).contains(&x) {
                 return Err(Error::at(
@@ -327,7 +362,10 @@ fn judgement(v: &toml::Value, range: (i32, i32)) -> std::result::Result<(i32, bo
     match v {
         toml::Value::Integer(i) => {
             if *i < range.0 as i64 || *i > range.1 as i64 {
-                Err(format!("value {i} outside the range {}..{}", range.0, range.1))
+                Err(format!(
+                    "value {i} outside the range {}..{}",
+                    range.0, range.1
+                ))
             } else {
                 Ok((*i as i32, true))
             }
@@ -342,7 +380,10 @@ fn judgement(v: &toml::Value, range: (i32, i32)) -> std::result::Result<(i32, bo
 
 /// A TOML key: bare when it can be, quoted otherwise.
 pub fn key(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         s.to_string()
     } else {
         toml::Value::String(s.to_string()).to_string()
@@ -401,7 +442,12 @@ pub fn write(cib: &Cib) -> String {
     }
     for m in &cib.mapping {
         let d = &cib.descriptors[m.descriptor];
-        let _ = writeln!(o, "\n[mapping.{}]\ndescriptor = {}", key(&m.force), key_string(&d.name));
+        let _ = writeln!(
+            o,
+            "\n[mapping.{}]\ndescriptor = {}",
+            key(&m.force),
+            key_string(&d.name)
+        );
         let vals: Vec<String> = d
             .variants
             .iter()

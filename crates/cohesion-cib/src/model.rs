@@ -113,9 +113,9 @@ impl Cib {
 
     /// Parse `DESCRIPTOR=VARIANT` into indices.
     pub fn parse_assignment(&self, s: &str) -> Result<(usize, u8)> {
-        let (d, v) = s.split_once('=').ok_or_else(|| {
-            Error::input(format!("`{s}`: expected DESCRIPTOR=VARIANT"))
-        })?;
+        let (d, v) = s
+            .split_once('=')
+            .ok_or_else(|| Error::input(format!("`{s}`: expected DESCRIPTOR=VARIANT")))?;
         let (d, v) = (d.trim(), v.trim());
         let di = self
             .descriptor_index(d)
@@ -193,7 +193,10 @@ impl Cib {
         }
         for (a, b) in self.descriptors.iter().zip(&other.descriptors) {
             if a.name != b.name {
-                return Err(format!("descriptor `{}` where `{}` was expected", b.name, a.name));
+                return Err(format!(
+                    "descriptor `{}` where `{}` was expected",
+                    b.name, a.name
+                ));
             }
             if a.variants != b.variants {
                 return Err(format!(
@@ -235,7 +238,10 @@ pub fn check_descriptors(ds: &[Descriptor]) -> std::result::Result<(), (usize, S
         }
         for (j, v) in d.variants.iter().enumerate() {
             if v.trim().is_empty() {
-                return Err((i, format!("descriptor `{}` has an empty variant name", d.name)));
+                return Err((
+                    i,
+                    format!("descriptor `{}` has an empty variant name", d.name),
+                ));
             }
             if d.variants[..j].contains(v) {
                 return Err((

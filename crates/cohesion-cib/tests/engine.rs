@@ -104,7 +104,10 @@ fn chao1_and_wilson_match_hand_values() {
     // no doubletons: bias-corrected form 2 + 2·1/2 = 3
     assert_eq!(chao1(&[1, 1]), 3.0);
     let (lo, hi) = wilson95(50, 100);
-    assert!((lo - 0.4038).abs() < 1e-3 && (hi - 0.5962).abs() < 1e-3, "{lo} {hi}");
+    assert!(
+        (lo - 0.4038).abs() < 1e-3 && (hi - 0.5962).abs() < 1e-3,
+        "{lo} {hi}"
+    );
 }
 
 fn sizes() -> impl Strategy<Value = Vec<usize>> {

@@ -125,12 +125,22 @@ fn ragged_row_names_file_line_and_descriptor() {
 
 #[test]
 fn missing_section_names_the_descriptor_and_its_line() {
-    let text = GOOD.replace("[impact.cohesion.economy]\nhigh = [1, -1]\nlow = [-1, 1]\n", "");
+    let text = GOOD.replace(
+        "[impact.cohesion.economy]\nhigh = [1, -1]\nlow = [-1, 1]\n",
+        "",
+    );
     let m = toml_err(&text);
     assert!(m.starts_with("m.toml:7:"), "{m}");
-    assert!(m.contains("missing section [impact.cohesion.economy]"), "{m}");
+    assert!(
+        m.contains("missing section [impact.cohesion.economy]"),
+        "{m}"
+    );
     // … unless absent sections are declared to mean no influence
-    let ok = format_toml::parse(&format!("missing_sections = \"zero\"\n{text}"), Path::new("m.toml")).unwrap();
+    let ok = format_toml::parse(
+        &format!("missing_sections = \"zero\"\n{text}"),
+        Path::new("m.toml"),
+    )
+    .unwrap();
     assert_eq!(ok.cell(2, 0), 0);
 }
 
@@ -149,7 +159,10 @@ fn duplicate_names_are_rejected_with_their_line() {
 #[test]
 fn unknown_names_and_bad_mapping_are_located() {
     let m = toml_err(&GOOD.replace("[impact.cohesion.economy]", "[impact.cohesion.economi]"));
-    assert!(m.contains(":14:") && m.contains("no descriptor named `economi`"), "{m}");
+    assert!(
+        m.contains(":14:") && m.contains("no descriptor named `economi`"),
+        "{m}"
+    );
     let m = toml_err(&format!("{GOOD}\n[mapping.public_values]\ndescriptor = \"economy\"\nvalues = {{ growth = 1.5, stagnation = 0.1 }}\n"));
     assert!(m.contains(":20:") && m.contains("must be in 0..1"), "{m}");
     let m = toml_err(&format!("{GOOD}\n[mapping.publik_values]\ndescriptor = \"economy\"\nvalues = {{ growth = 1, stagnation = 0 }}\n"));
@@ -165,13 +178,21 @@ fn csv_errors_name_file_line_and_descriptor() {
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
     lines[3].push_str(",1"); // ragged: row of d0=v1
     let e = format_csv::parse(&lines.join("\n"), Path::new("m.csv"), (-3, 3)).unwrap_err();
-    assert!(e.message().starts_with("m.csv:4:") && e.message().contains("d0=v1"), "{e}");
+    assert!(
+        e.message().starts_with("m.csv:4:") && e.message().contains("d0=v1"),
+        "{e}"
+    );
     // row of d1=v0 (line 5) with an out-of-range first cell
     let mut bad = text.lines().map(String::from).collect::<Vec<_>>();
     let cells: Vec<&str> = lines[4].split(',').collect();
     bad[4] = format!("{},{},9,{}", cells[0], cells[1], cells[3..].join(","));
     let e = format_csv::parse(&bad.join("\n"), Path::new("m.csv"), (-3, 3)).unwrap_err();
-    assert!(e.message().starts_with("m.csv:5:") && e.message().contains("d1=v0") && e.message().contains("outside"), "{e}");
+    assert!(
+        e.message().starts_with("m.csv:5:")
+            && e.message().contains("d1=v0")
+            && e.message().contains("outside"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -180,7 +201,12 @@ fn scw_ragged_row_names_line_and_variant() {
     let text = format_scw::write(&c, "x.scw");
     let bad = text.replacen(" 0 , 0 ,", " 0 ,", 1);
     let e = format_scw::parse(&bad, Path::new("x.scw")).unwrap_err();
-    assert!(e.message().contains("x.scw:") && e.message().contains("d0=v0") && e.message().contains("3 values, expected 4"), "{e}");
+    assert!(
+        e.message().contains("x.scw:")
+            && e.message().contains("d0=v0")
+            && e.message().contains("3 values, expected 4"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -192,7 +218,13 @@ fn embedded_study_matrix_is_complete() {
         assert!(c.mapping.iter().any(|m| m.force == f), "{f}");
         assert!(c.descriptor_index(f).is_some(), "{f}");
     }
-    for d in ["horizontal_cohesion", "trust_in_institutions", "social_inequality", "digital_inequality", "individualisation"] {
+    for d in [
+        "horizontal_cohesion",
+        "trust_in_institutions",
+        "social_inequality",
+        "digital_inequality",
+        "individualisation",
+    ] {
         assert!(c.descriptor_index(d).is_some(), "{d}");
     }
     assert_eq!(c.scenario_count(), 7776);
