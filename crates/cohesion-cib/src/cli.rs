@@ -82,6 +82,10 @@ pub struct CibArgs {
     /// (automatic, with 100000 starts, beyond 10¹⁰ scenarios).
     #[arg(long, value_name = "N")]
     pub monte_carlo: Option<u64>,
+    /// Search exhaustively even beyond 10¹⁰ scenarios (branch-and-bound is usually fast
+    /// enough on dense matrices; sparse ones prune less).
+    #[arg(long, conflicts_with = "monte_carlo")]
+    pub exhaustive: bool,
     /// Exact basins up to this many starting scenarios, sampled beyond.
     #[arg(long, value_name = "N", default_value_t = 100_000_000)]
     pub exact_basins: u64,
@@ -291,11 +295,13 @@ pub fn analyse(
         );
     }
     let space = engine.space();
-    let mc = args.monte_carlo.or(if space > EXHAUSTIVE_LIMIT {
-        Some(100_000)
-    } else {
-        None
-    });
+    let mc = args
+        .monte_carlo
+        .or(if space > EXHAUSTIVE_LIMIT && !args.exhaustive {
+            Some(100_000)
+        } else {
+            None
+        });
 
     let mut basins: Option<Basins> = None;
     let mut found: Vec<Found> = if let Some(n) = mc {
