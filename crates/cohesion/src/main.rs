@@ -27,6 +27,8 @@ enum Command {
     Demo(cmd::demo::DemoArgs),
     /// Print the resolved parameter table (and the force and policy mappings).
     Params(cmd::params::ParamsArgs),
+    /// Cross-impact balance analysis: consistent scenarios from workshop judgements.
+    Cib(cohesion_cib::cli::CibArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         Command::Run(args) => cmd::run::run(&args),
         Command::Demo(args) => cmd::demo::run(&args),
         Command::Params(args) => cmd::params::run(&args),
+        Command::Cib(args) => cohesion_cib::cli::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
