@@ -1,0 +1,7 @@
+//! Corpus-assisted critical discourse analysis for Dutch and English: one job — turn
+//! transcripts, ParlaMint TEI and CoNLL-U into a memory-mapped corpus index, and answer
+//! concordance, frequency, association, keyness, CQP, CDA-marker and coding questions on it.
+
+pub mod import;
+pub mod model;
+pub mod tokenise;
