@@ -2,6 +2,10 @@
 //! transcripts, ParlaMint TEI and CoNLL-U into a memory-mapped corpus index, and answer
 //! concordance, frequency, association, keyness, CQP, CDA-marker and coding questions on it.
 
+pub mod cqp;
 pub mod import;
+pub mod index;
 pub mod model;
+#[cfg(test)]
+pub(crate) mod testutil;
 pub mod tokenise;

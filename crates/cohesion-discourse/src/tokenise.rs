@@ -44,20 +44,7 @@ fn is_open_punct(c: char) -> bool {
 fn is_close_punct(c: char) -> bool {
     matches!(
         c,
-        ')' | ']'
-            | '}'
-            | '"'
-            | '\''
-            | '’'
-            | '”'
-            | '»'
-            | '.'
-            | ','
-            | ';'
-            | ':'
-            | '!'
-            | '?'
-            | '…'
+        ')' | ']' | '}' | '"' | '\'' | '’' | '”' | '»' | '.' | ',' | ';' | ':' | '!' | '?' | '…'
     )
 }
 
@@ -76,9 +63,7 @@ fn is_initialism(s: &str) -> bool {
     let chars: Vec<char> = s.chars().collect();
     chars.len() >= 4
         && chars.len() % 2 == 0
-        && chars
-            .chunks(2)
-            .all(|p| p[0].is_alphabetic() && p[1] == '.')
+        && chars.chunks(2).all(|p| p[0].is_alphabetic() && p[1] == '.')
 }
 
 fn keeps_full_stop(word: &str) -> bool {
@@ -195,8 +180,14 @@ mod tests {
     #[test]
     fn dutch_clitics_and_plurals() {
         assert_eq!(
-            toks("'s Avonds gaat z'n zus met zo'n auto's naar 't werk.", Lang::Nl),
-            ["'s", "Avonds", "gaat", "z'n", "zus", "met", "zo'n", "auto's", "naar", "'t", "werk", "."]
+            toks(
+                "'s Avonds gaat z'n zus met zo'n auto's naar 't werk.",
+                Lang::Nl
+            ),
+            [
+                "'s", "Avonds", "gaat", "z'n", "zus", "met", "zo'n", "auto's", "naar", "'t",
+                "werk", "."
+            ]
         );
     }
 
@@ -211,10 +202,13 @@ mod tests {
     #[test]
     fn abbreviations_numbers_and_punctuation() {
         assert_eq!(
-            toks("Dat kost o.a. 1.000,50 euro, bijv. om 12:30 (ca. 3%).", Lang::Nl),
+            toks(
+                "Dat kost o.a. 1.000,50 euro, bijv. om 12:30 (ca. 3%).",
+                Lang::Nl
+            ),
             [
-                "Dat", "kost", "o.a.", "1.000,50", "euro", ",", "bijv.", "om", "12:30", "(",
-                "ca.", "3%", ")", "."
+                "Dat", "kost", "o.a.", "1.000,50", "euro", ",", "bijv.", "om", "12:30", "(", "ca.",
+                "3%", ")", "."
             ]
         );
     }

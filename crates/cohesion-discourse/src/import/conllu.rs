@@ -65,9 +65,14 @@ pub fn parse_conllu(path: &Path, content: &str, text_id: &str) -> Result<Text> {
         if cols[0].contains('-') || cols[0].contains('.') {
             continue;
         }
-        let id: u32 = cols[0]
-            .parse()
-            .map_err(|_| Error::at(path, Some(lineno), Some("ID"), format!("`{}` is not a token number", cols[0])))?;
+        let id: u32 = cols[0].parse().map_err(|_| {
+            Error::at(
+                path,
+                Some(lineno),
+                Some("ID"),
+                format!("`{}` is not a token number", cols[0]),
+            )
+        })?;
         if id != expect_id {
             return Err(Error::at(
                 path,
@@ -78,12 +83,22 @@ pub fn parse_conllu(path: &Path, content: &str, text_id: &str) -> Result<Text> {
         }
         expect_id += 1;
         if cols[1].is_empty() || cols[1].contains('\n') {
-            return Err(Error::at(path, Some(lineno), Some("FORM"), "empty word form"));
+            return Err(Error::at(
+                path,
+                Some(lineno),
+                Some("FORM"),
+                "empty word form",
+            ));
         }
         let head = match cols[6] {
             "_" => None,
             h => Some(h.parse::<u32>().map_err(|_| {
-                Error::at(path, Some(lineno), Some("HEAD"), format!("`{h}` is not a token number"))
+                Error::at(
+                    path,
+                    Some(lineno),
+                    Some("HEAD"),
+                    format!("`{h}` is not a token number"),
+                )
             })?),
         };
         sent.tokens.push(Token {
@@ -107,7 +122,10 @@ pub fn parse_conllu(path: &Path, content: &str, text_id: &str) -> Result<Text> {
                 path,
                 None,
                 Some("HEAD"),
-                format!("sentence {}: head of `{}` points past the sentence end", s.id, t.word),
+                format!(
+                    "sentence {}: head of `{}` points past the sentence end",
+                    s.id, t.word
+                ),
             ));
         }
     }
@@ -129,7 +147,11 @@ mod tests {
         assert_eq!(we.lemma.as_deref(), Some("wij"));
         assert_eq!(we.feats.as_deref(), Some("Person=1"));
         assert_eq!(we.head, Some(2));
-        assert_eq!(t.utterances[1].sentences[0].tokens.len(), 2, "multiword line skipped");
+        assert_eq!(
+            t.utterances[1].sentences[0].tokens.len(),
+            2,
+            "multiword line skipped"
+        );
     }
 
     #[test]

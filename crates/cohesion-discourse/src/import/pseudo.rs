@@ -13,7 +13,9 @@ use std::path::Path;
 /// Metadata fields that identify a speaker and are replaced by the code.
 const IDENTIFYING: &[&str] = &["speaker", "speaker_id"];
 /// Dutch name particles that are ordinary words too and so are not masked on their own.
-const PARTICLES: &[&str] = &["van", "de", "der", "den", "het", "ter", "ten", "te", "in", "op", "la", "le", "von"];
+const PARTICLES: &[&str] = &[
+    "van", "de", "der", "den", "het", "ter", "ten", "te", "in", "op", "la", "le", "von",
+];
 
 #[derive(Debug, Default)]
 pub struct Pseudonymiser {
@@ -31,7 +33,8 @@ impl Pseudonymiser {
         let text = super::read::read_text(path, false)?;
         let mut rdr = csv::Reader::from_reader(text.as_bytes());
         for rec in rdr.records() {
-            let rec = rec.map_err(|e| Error::at(path, e.position().map(|p| p.line() as usize), None, e))?;
+            let rec =
+                rec.map_err(|e| Error::at(path, e.position().map(|p| p.line() as usize), None, e))?;
             match (rec.get(0), rec.get(1)) {
                 (Some(n), Some(c)) if !n.is_empty() && !c.is_empty() => {
                     p.key.insert(n.to_string(), c.to_string());
@@ -100,7 +103,10 @@ impl Pseudonymiser {
             parts.entry(name.clone()).or_insert_with(|| code.clone());
             for p in name.split(|c: char| c.is_whitespace() || c == ',') {
                 let starts_upper = p.chars().next().is_some_and(char::is_uppercase);
-                if starts_upper && p.chars().count() >= 2 && !PARTICLES.contains(&p.to_lowercase().as_str()) {
+                if starts_upper
+                    && p.chars().count() >= 2
+                    && !PARTICLES.contains(&p.to_lowercase().as_str())
+                {
                     parts.entry(p.to_string()).or_insert_with(|| code.clone());
                 }
             }
@@ -114,7 +120,8 @@ impl Pseudonymiser {
             writeln!(w, "name,code").map_err(io)?;
             let mut csv = csv::Writer::from_writer(w);
             for (n, c) in &self.key {
-                csv.write_record([n, c]).map_err(|e| Error::failure(format!("{}: {e}", path.display())))?;
+                csv.write_record([n, c])
+                    .map_err(|e| Error::failure(format!("{}: {e}", path.display())))?;
             }
             csv.flush().map_err(io)
         })
@@ -139,7 +146,8 @@ mod tests {
     #[test]
     fn codes_are_stable_and_names_are_masked_in_text() {
         let src = "Anna de Vries (burger): Ik ben het met Jan eens.\nJan Bakker (expert): Dank, Anna. Mevrouw De Vries' punt klopt; de Vries-aanpak niet.\n";
-        let mut texts = vec![parse_transcript(Path::new("a.txt"), src, "a", Lang::Nl, None).unwrap()];
+        let mut texts =
+            vec![parse_transcript(Path::new("a.txt"), src, "a", Lang::Nl, None).unwrap()];
         let mut p = Pseudonymiser::default();
         p.apply(&mut texts);
         let u = &texts[0].utterances;
@@ -147,7 +155,10 @@ mod tests {
         assert_eq!(u[1].get("speaker"), Some("S002"));
         let words: Vec<&str> = texts[0].tokens().map(|t| t.word.as_str()).collect();
         let joined = words.join(" ");
-        assert!(!joined.contains("Anna") && !joined.contains("Jan ") && !joined.contains("Vries'"), "{joined}");
+        assert!(
+            !joined.contains("Anna") && !joined.contains("Jan ") && !joined.contains("Vries'"),
+            "{joined}"
+        );
         assert!(joined.contains("met S002 eens"), "{joined}");
         assert!(joined.contains("de"), "particles are ordinary words");
 
@@ -156,10 +167,15 @@ mod tests {
         let key = dir.join("key.csv");
         p.write_key(&key).unwrap();
         let src2 = "Jan Bakker (expert): Opnieuw.\nPiet (burger): Ja.\n";
-        let mut again = vec![parse_transcript(Path::new("b.txt"), src2, "b", Lang::Nl, None).unwrap()];
+        let mut again =
+            vec![parse_transcript(Path::new("b.txt"), src2, "b", Lang::Nl, None).unwrap()];
         let mut q = Pseudonymiser::load(&key).unwrap();
         q.apply(&mut again);
-        assert_eq!(again[0].utterances[0].get("speaker"), Some("S002"), "same code on re-import");
+        assert_eq!(
+            again[0].utterances[0].get("speaker"),
+            Some("S002"),
+            "same code on re-import"
+        );
         assert_eq!(again[0].utterances[1].get("speaker"), Some("S003"));
         std::fs::remove_dir_all(&dir).unwrap();
     }

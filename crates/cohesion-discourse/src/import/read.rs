@@ -50,7 +50,10 @@ mod tests {
         assert!(e.message().contains(":2:"), "{e}");
         assert!(e.message().contains("byte offset 19"), "{e}");
         assert_eq!(e.exit_code(), 2);
-        assert_eq!(read_text(&p, true).unwrap(), "Jan: goed\nPiet: caf\u{fffd}\n");
+        assert_eq!(
+            read_text(&p, true).unwrap(),
+            "Jan: goed\nPiet: caf\u{fffd}\n"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

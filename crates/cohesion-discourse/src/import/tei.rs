@@ -42,7 +42,12 @@ pub fn read_meta_tsv(path: &Path, lossy: bool) -> Result<UtteranceMeta> {
         None => return Err(Error::at(path, Some(1), None, "empty metadata file")),
     };
     if !header.contains(&"ID") {
-        return Err(Error::at(path, Some(1), None, "no `ID` column (utterance id) in the header"));
+        return Err(Error::at(
+            path,
+            Some(1),
+            None,
+            "no `ID` column (utterance id) in the header",
+        ));
     }
     let mut out = UtteranceMeta::new();
     for (i, line) in lines {
@@ -55,7 +60,11 @@ pub fn read_meta_tsv(path: &Path, lossy: bool) -> Result<UtteranceMeta> {
                 path,
                 Some(i + 1),
                 None,
-                format!("{} columns where the header has {}", cells.len(), header.len()),
+                format!(
+                    "{} columns where the header has {}",
+                    cells.len(),
+                    header.len()
+                ),
             ));
         }
         let row: HashMap<String, String> = header
@@ -70,7 +79,10 @@ pub fn read_meta_tsv(path: &Path, lossy: bool) -> Result<UtteranceMeta> {
 
 /// `X.xml` → `X-meta.tsv` beside it.
 pub fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     path.with_file_name(format!("{stem}{suffix}"))
 }
 
@@ -101,7 +113,12 @@ pub fn parse_tei(
     reader.config_mut().check_end_names = true;
     let xml_err = |reader: &Reader<&[u8]>, e: &dyn std::fmt::Display| {
         let off = reader.error_position() as usize;
-        Error::at(path, Some(line_of_offset(content, off)), None, format!("malformed XML: {e}"))
+        Error::at(
+            path,
+            Some(line_of_offset(content, off)),
+            None,
+            format!("malformed XML: {e}"),
+        )
     };
     let mut text = Text::default();
     let mut stack: Vec<Vec<u8>> = Vec::new();
@@ -110,7 +127,12 @@ pub fn parse_tei(
     let mut cur: Option<Utterance> = None;
     let mut seg = String::new();
     let mut skip_depth = 0usize;
-    let is_skipped = |n: &[u8]| matches!(n, b"note" | b"head" | b"gap" | b"desc" | b"kinesic" | b"vocal" | b"incident");
+    let is_skipped = |n: &[u8]| {
+        matches!(
+            n,
+            b"note" | b"head" | b"gap" | b"desc" | b"kinesic" | b"vocal" | b"incident"
+        )
+    };
     loop {
         let ev = reader.read_event().map_err(|e| xml_err(&reader, &e))?;
         match ev {
@@ -119,17 +141,31 @@ pub fn parse_tei(
                 let name = e.local_name().as_ref().to_vec();
                 match name.as_slice() {
                     b"TEI" if stack.is_empty() => {
-                        text.id = attr(e, b"xml:id").unwrap_or_else(|| super::text::file_name(path));
+                        text.id =
+                            attr(e, b"xml:id").unwrap_or_else(|| super::text::file_name(path));
                     }
-                    b"meeting" if house.is_none() => house = attr(e, b"corresp").map(|c| house_name(&c)),
+                    b"meeting" if house.is_none() => {
+                        house = attr(e, b"corresp").map(|c| house_name(&c))
+                    }
                     b"date" if stack.iter().any(|s| s == b"setting") => date = attr(e, b"when"),
                     b"u" if !empty => {
-                        let id = attr(e, b"xml:id").unwrap_or_else(|| format!("{}.u{}", text.id, text.utterances.len() + 1));
-                        let who = attr(e, b"who").unwrap_or_default().trim_start_matches('#').to_string();
-                        let mut u = Utterance { id, ..Utterance::default() };
+                        let id = attr(e, b"xml:id").unwrap_or_else(|| {
+                            format!("{}.u{}", text.id, text.utterances.len() + 1)
+                        });
+                        let who = attr(e, b"who")
+                            .unwrap_or_default()
+                            .trim_start_matches('#')
+                            .to_string();
+                        let mut u = Utterance {
+                            id,
+                            ..Utterance::default()
+                        };
                         u.set("speaker", who.clone());
                         u.set("speaker_id", who);
-                        u.set("ana", attr(e, b"ana").unwrap_or_default().trim_start_matches('#'));
+                        u.set(
+                            "ana",
+                            attr(e, b"ana").unwrap_or_default().trim_start_matches('#'),
+                        );
                         cur = Some(u);
                     }
                     _ => {}
@@ -144,7 +180,9 @@ pub fn parse_tei(
             Event::Text(t) if skip_depth == 0 && stack.last().is_some_and(|s| s == b"seg") => {
                 seg.push_str(&t.decode().map_err(|e| xml_err(&reader, &e))?);
             }
-            Event::GeneralRef(r) if skip_depth == 0 && stack.last().is_some_and(|s| s == b"seg") => {
+            Event::GeneralRef(r)
+                if skip_depth == 0 && stack.last().is_some_and(|s| s == b"seg") =>
+            {
                 let c = match r.resolve_char_ref().map_err(|e| xml_err(&reader, &e))? {
                     Some(c) => c,
                     None => match r.decode().map_err(|e| xml_err(&reader, &e))?.as_ref() {
@@ -153,7 +191,9 @@ pub fn parse_tei(
                         "gt" => '>',
                         "quot" => '"',
                         "apos" => '\'',
-                        other => return Err(xml_err(&reader, &format!("unknown entity &{other};"))),
+                        other => {
+                            return Err(xml_err(&reader, &format!("unknown entity &{other};")))
+                        }
                     },
                 };
                 seg.push(c);
@@ -167,7 +207,10 @@ pub fn parse_tei(
                         if let Some(u) = cur.as_mut() {
                             for words in tokenise(&seg, Lang::Nl) {
                                 let id = format!("{}.s{}", u.id, u.sentences.len() + 1);
-                                u.sentences.push(Sentence { id, tokens: words.into_iter().map(Token::plain).collect() });
+                                u.sentences.push(Sentence {
+                                    id,
+                                    tokens: words.into_iter().map(Token::plain).collect(),
+                                });
                             }
                         }
                         seg.clear();
@@ -188,11 +231,22 @@ pub fn parse_tei(
         }
     }
     if !stack.is_empty() {
-        let open = String::from_utf8_lossy(stack.last().map(Vec::as_slice).unwrap_or_default()).into_owned();
-        return Err(Error::at(path, Some(line_of_offset(content, content.len())), None, format!("malformed XML: file ends inside <{open}>")));
+        let open = String::from_utf8_lossy(stack.last().map(Vec::as_slice).unwrap_or_default())
+            .into_owned();
+        return Err(Error::at(
+            path,
+            Some(line_of_offset(content, content.len())),
+            None,
+            format!("malformed XML: file ends inside <{open}>"),
+        ));
     }
     if text.id.is_empty() {
-        return Err(Error::at(path, None, None, "no <TEI> root element: not a ParlaMint TEI file"));
+        return Err(Error::at(
+            path,
+            None,
+            None,
+            "no <TEI> root element: not a ParlaMint TEI file",
+        ));
     }
     let house = house.unwrap_or_default();
     let date = date.unwrap_or_default();
@@ -204,7 +258,11 @@ pub fn parse_tei(
     for u in &mut text.utterances {
         let Some(row) = meta.and_then(|m| m.get(&u.id)) else {
             if meta.is_some() {
-                warnings.push(format!("{}: utterance {} has no row in the metadata TSV", path.display(), u.id));
+                warnings.push(format!(
+                    "{}: utterance {} has no row in the metadata TSV",
+                    path.display(),
+                    u.id
+                ));
             }
             continue;
         };
@@ -214,7 +272,10 @@ pub fn parse_tei(
             }
         }
         for (col, tei_value) in [("Body", &house), ("Date", &date)] {
-            if let Some(v) = row.get(col).filter(|v| !tei_value.is_empty() && *v != tei_value) {
+            if let Some(v) = row
+                .get(col)
+                .filter(|v| !tei_value.is_empty() && *v != tei_value)
+            {
                 warnings.push(format!(
                     "{}: utterance {}: TSV says {col} = `{v}`, the TEI header says `{tei_value}`; using the TEI",
                     path.display(),

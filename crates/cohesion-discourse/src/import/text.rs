@@ -54,7 +54,12 @@ pub fn read_speaker_meta(path: &Path, lossy: bool) -> Result<SpeakerMeta> {
             .map(|(_, (h, v))| (h.trim().to_string(), v.trim().to_string()))
             .collect();
         if out.insert(name.clone(), attrs).is_some() {
-            return Err(Error::at(path, line, Some("speaker"), format!("speaker `{name}` listed twice")));
+            return Err(Error::at(
+                path,
+                line,
+                Some("speaker"),
+                format!("speaker `{name}` listed twice"),
+            ));
         }
     }
     Ok(out)
@@ -132,7 +137,10 @@ mod tests {
     fn turns_roles_continuations_and_meta() {
         let src = "Anna de Vries (burger): Wij moeten dit samen doen.\nDat vind ik.\n\nMOD: Dank u. Wie nog?\n";
         let mut meta = SpeakerMeta::new();
-        meta.insert("Anna de Vries".into(), vec![("group".into(), "citizens".into())]);
+        meta.insert(
+            "Anna de Vries".into(),
+            vec![("group".into(), "citizens".into())],
+        );
         let t = parse_transcript(Path::new("w1.txt"), src, "w1", Lang::Nl, Some(&meta)).unwrap();
         assert_eq!(t.utterances.len(), 2);
         let u = &t.utterances[0];
@@ -146,8 +154,14 @@ mod tests {
 
     #[test]
     fn text_before_any_label_is_an_error_with_line() {
-        let e = parse_transcript(Path::new("x.txt"), "\n\nzomaar tekst\n", "x", Lang::Nl, None)
-            .unwrap_err();
+        let e = parse_transcript(
+            Path::new("x.txt"),
+            "\n\nzomaar tekst\n",
+            "x",
+            Lang::Nl,
+            None,
+        )
+        .unwrap_err();
         assert!(e.message().starts_with("x.txt:3:"), "{e}");
     }
 }
