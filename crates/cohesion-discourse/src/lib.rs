@@ -6,6 +6,9 @@ pub mod cqp;
 pub mod import;
 pub mod index;
 pub mod model;
+pub mod ops;
+pub mod stats;
+pub mod subcorpus;
 #[cfg(test)]
 pub(crate) mod testutil;
 pub mod tokenise;
