@@ -12,3 +12,4 @@ pub mod subcorpus;
 #[cfg(test)]
 pub(crate) mod testutil;
 pub mod tokenise;
+pub mod cli;

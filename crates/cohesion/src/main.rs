@@ -16,7 +16,10 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Corpus-assisted discourse analysis: import, KWIC, statistics, CQP, CDA markers, coding.
+    Corpus(cohesion_discourse::cli::CorpusArgs),
+}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -26,7 +29,9 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let result: cohesion_io::Result<()> = match cli.command {};
+    let result: cohesion_io::Result<()> = match cli.command {
+        Command::Corpus(args) => cohesion_discourse::cli::run(&args),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

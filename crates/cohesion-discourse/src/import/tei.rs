@@ -255,6 +255,7 @@ pub fn parse_tei(
         ("date".into(), date.clone()),
         ("house".into(), house.clone()),
     ];
+    let mut disagree: std::collections::BTreeMap<(&str, String, String), usize> = Default::default();
     for u in &mut text.utterances {
         let Some(row) = meta.and_then(|m| m.get(&u.id)) else {
             if meta.is_some() {
@@ -272,17 +273,16 @@ pub fn parse_tei(
             }
         }
         for (col, tei_value) in [("Body", &house), ("Date", &date)] {
-            if let Some(v) = row
-                .get(col)
-                .filter(|v| !tei_value.is_empty() && *v != tei_value)
-            {
-                warnings.push(format!(
-                    "{}: utterance {}: TSV says {col} = `{v}`, the TEI header says `{tei_value}`; using the TEI",
-                    path.display(),
-                    u.id
-                ));
+            if let Some(v) = row.get(col).filter(|v| !tei_value.is_empty() && *v != tei_value) {
+                *disagree.entry((col, v.clone(), tei_value.clone())).or_insert(0usize) += 1;
             }
         }
+    }
+    for ((col, tsv, tei), n) in disagree {
+        warnings.push(format!(
+            "{}: {n} utterance(s): the TSV says {col} = `{tsv}`, the TEI header says `{tei}`; using the TEI",
+            path.display()
+        ));
     }
     Ok(text)
 }

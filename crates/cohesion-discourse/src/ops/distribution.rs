@@ -61,3 +61,44 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
+
+/// Matches grouped by the attribute values of their tokens (CQP's `count … by ATTR`).
+pub fn count_by(corpus: &Corpus, query: &str, attr: &str) -> Result<Table> {
+    let a = corpus.attr(attr)?;
+    let (hits, _) = run_query(corpus, query, None)?;
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    for h in &hits {
+        let key = (h.start..h.end).map(|p| a.at(p)).collect::<Vec<_>>().join(" ");
+        *counts.entry(key).or_default() += 1;
+    }
+    let mut rows: Vec<(String, u64)> = counts.into_iter().collect();
+    rows.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    let mut t = Table::new([attr, "hits"]);
+    for (k, n) in rows {
+        t.push(vec![k.into(), (n as i64).into()]);
+    }
+    Ok(t)
+}
+
+/// The matches themselves: position, text, utterance, matched words and labelled positions.
+pub fn matches(corpus: &Corpus, query: &str, limit: Option<usize>) -> Result<Table> {
+    let (hits, labels) = run_query(corpus, query, limit)?;
+    let word = corpus.attr("word")?;
+    let texts = corpus.structure("text")?;
+    let utts = corpus.structure("u")?;
+    let mut cols = vec!["start".to_string(), "end".into(), "text".into(), "utterance".into(), "match".into()];
+    cols.extend(labels.iter().map(|l| format!("label_{l}")));
+    let mut t = Table::new(cols);
+    for h in &hits {
+        let id = |s: &crate::index::open::Structure| -> Result<String> {
+            Ok(match s.find(h.start) {
+                Some(i) => s.value(i, "id")?.to_string(),
+                None => String::new(),
+            })
+        };
+        let mut row = vec![h.start.into(), h.end.into(), id(texts)?.into(), id(utts)?.into(), (h.start..h.end).map(|p| word.at(p)).collect::<Vec<_>>().join(" ").into()];
+        row.extend(h.labels.iter().map(|l| l.map(cohesion_io::Cell::from).unwrap_or(cohesion_io::Cell::Empty)));
+        t.push(row);
+    }
+    Ok(t)
+}
