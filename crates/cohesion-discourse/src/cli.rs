@@ -231,14 +231,29 @@ fn spans(c: &Corpus, filter: &Option<String>) -> Result<Spans> {
 pub fn run(args: &CorpusArgs) -> Result<()> {
     match &args.command {
         CorpusCommand::Import(a) => {
-            let o = ImportOptions { format: a.format, meta: a.meta.clone(), pseudonymise: a.pseudonymise, key: a.key.clone(), lossy: a.lossy, lang: a.lang };
+            let o = ImportOptions {
+                format: a.format,
+                meta: a.meta.clone(),
+                pseudonymise: a.pseudonymise,
+                key: a.key.clone(),
+                lossy: a.lossy,
+                lang: a.lang,
+            };
             let r = import(&a.sources, &a.out, &o)?;
             for w in &r.manifest.warnings {
                 eprintln!("warning: {w}");
             }
-            eprintln!("imported {} files, {} tokens into {}", r.files, r.manifest.tokens, a.out.display());
+            eprintln!(
+                "imported {} files, {} tokens into {}",
+                r.files,
+                r.manifest.tokens,
+                a.out.display()
+            );
             if let Some(k) = r.key {
-                eprintln!("pseudonym key written to {} (keep it apart from the corpus)", k.display());
+                eprintln!(
+                    "pseudonym key written to {} (keep it apart from the corpus)",
+                    k.display()
+                );
             }
             Ok(())
         }
@@ -246,11 +261,20 @@ pub fn run(args: &CorpusArgs) -> Result<()> {
             let c = Corpus::open(corpus)?;
             let mut t = Table::new(["item", "value"]);
             t.push(vec!["tokens".into(), c.manifest.tokens.to_string().into()]);
-            t.push(vec!["attributes".into(), c.manifest.attributes.join(", ").into()]);
+            t.push(vec![
+                "attributes".into(),
+                c.manifest.attributes.join(", ").into(),
+            ]);
             for s in &c.manifest.structures {
-                t.push(vec![format!("structure {}", s.name).into(), format!("{} regions: {}", s.regions, s.columns.join(", ")).into()]);
+                t.push(vec![
+                    format!("structure {}", s.name).into(),
+                    format!("{} regions: {}", s.regions, s.columns.join(", ")).into(),
+                ]);
             }
-            t.push(vec!["pseudonymised".into(), c.manifest.pseudonymised.to_string().into()]);
+            t.push(vec![
+                "pseudonymised".into(),
+                c.manifest.pseudonymised.to_string().into(),
+            ]);
             for w in &c.manifest.warnings {
                 t.push(vec!["import warning".into(), w.clone().into()]);
             }
@@ -259,25 +283,53 @@ pub fn run(args: &CorpusArgs) -> Result<()> {
         }
         CorpusCommand::Kwic(a) => {
             let c = Corpus::open(&a.corpus)?;
-            let o = ops::kwic::KwicOptions { window: a.window, sort: a.sort, page: a.page, page_size: a.page_size };
+            let o = ops::kwic::KwicOptions {
+                window: a.window,
+                sort: a.sort,
+                page: a.page,
+                page_size: a.page_size,
+            };
             let (mut t, total) = ops::kwic::kwic(&c, &a.query, &o)?;
             let pages = total.div_ceil(a.page_size.max(1));
-            t.notes.push(format!("{total} hits; page {} of {pages}", a.page));
+            t.notes
+                .push(format!("{total} hits; page {} of {pages}", a.page));
             emit(&t, &a.out)
         }
         CorpusCommand::Wordlist(a) => {
             let c = Corpus::open(&a.corpus)?;
-            let o = ops::freq::WordlistOptions { attr: a.attr.clone(), min_freq: a.min_freq, top: a.top, parts: a.parts };
-            emit(&ops::freq::wordlist(&c, &spans(&c, &a.filter)?, &o)?, &a.out)
+            let o = ops::freq::WordlistOptions {
+                attr: a.attr.clone(),
+                min_freq: a.min_freq,
+                top: a.top,
+                parts: a.parts,
+            };
+            emit(
+                &ops::freq::wordlist(&c, &spans(&c, &a.filter)?, &o)?,
+                &a.out,
+            )
         }
         CorpusCommand::Ngrams(a) => {
             let c = Corpus::open(&a.corpus)?;
-            let o = ops::freq::NgramOptions { attr: a.attr.clone(), n: a.n, min_freq: a.min_freq, top: a.top, skip_punct: !a.with_punct };
+            let o = ops::freq::NgramOptions {
+                attr: a.attr.clone(),
+                n: a.n,
+                min_freq: a.min_freq,
+                top: a.top,
+                skip_punct: !a.with_punct,
+            };
             emit(&ops::freq::ngrams(&c, &spans(&c, &a.filter)?, &o)?, &a.out)
         }
         CorpusCommand::Collocates(a) => {
             let c = Corpus::open(&a.corpus)?;
-            let o = ops::colloc::CollocOptions { attr: a.attr.clone(), left: a.left, right: a.right, min_freq: a.min_freq, sort: a.sort, top: a.top, cross_sentences: a.cross_sentences };
+            let o = ops::colloc::CollocOptions {
+                attr: a.attr.clone(),
+                left: a.left,
+                right: a.right,
+                min_freq: a.min_freq,
+                sort: a.sort,
+                top: a.top,
+                cross_sentences: a.cross_sentences,
+            };
             emit(&ops::colloc::collocates(&c, &a.query, &o)?, &a.out)
         }
         CorpusCommand::Keyness(a) => {
@@ -291,7 +343,15 @@ pub fn run(args: &CorpusArgs) -> Result<()> {
                 (Some(r), None) => ops::keyness::Reference::Spans(Spans::select(&c, r)?),
                 (None, None) => ops::keyness::Reference::Spans(target.complement(&c)),
             };
-            let o = ops::keyness::KeynessOptions { attr: a.attr.clone(), max_p: a.max_p, min_log_ratio: a.min_log_ratio, min_freq: a.min_freq, negative: a.negative, simple_maths_k: a.simple_maths_k, top: a.top };
+            let o = ops::keyness::KeynessOptions {
+                attr: a.attr.clone(),
+                max_p: a.max_p,
+                min_log_ratio: a.min_log_ratio,
+                min_freq: a.min_freq,
+                negative: a.negative,
+                simple_maths_k: a.simple_maths_k,
+                top: a.top,
+            };
             emit(&ops::keyness::keyness(&c, &target, &reference, &o)?, &a.out)
         }
         CorpusCommand::Query(a) => {
@@ -305,4 +365,3 @@ pub fn run(args: &CorpusArgs) -> Result<()> {
         }
     }
 }
-

@@ -67,35 +67,64 @@ pub fn expand_sources(sources: &[PathBuf], format: Format) -> Result<Vec<PathBuf
         } else if s.exists() {
             files.push(s.clone());
         } else {
-            return Err(Error::input(format!("{}: no such file or folder", s.display())));
+            return Err(Error::input(format!(
+                "{}: no such file or folder",
+                s.display()
+            )));
         }
     }
     if files.is_empty() {
-        return Err(Error::input(format!("no .{} files among the sources", format.extension())));
+        return Err(Error::input(format!(
+            "no .{} files among the sources",
+            format.extension()
+        )));
     }
     Ok(files)
 }
 
 fn stem(p: &Path) -> String {
-    p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
-fn load(path: &Path, o: &ImportOptions, speaker_meta: Option<&text::SpeakerMeta>, warnings: &mut Vec<String>) -> Result<Text> {
+fn load(
+    path: &Path,
+    o: &ImportOptions,
+    speaker_meta: Option<&text::SpeakerMeta>,
+    warnings: &mut Vec<String>,
+) -> Result<Text> {
     let content = read::read_text(path, o.lossy)?;
     match o.format {
         Format::Text => text::parse_transcript(path, &content, &stem(path), o.lang, speaker_meta),
         Format::Conllu => conllu::parse_conllu(path, &content, &stem(path)),
         Format::Tei => {
-            let meta_path = o.meta.clone().unwrap_or_else(|| tei::sibling(path, "-meta.tsv"));
-            let meta = if meta_path.exists() { Some(tei::read_meta_tsv(&meta_path, o.lossy)?) } else { None };
+            let meta_path = o
+                .meta
+                .clone()
+                .unwrap_or_else(|| tei::sibling(path, "-meta.tsv"));
+            let meta = if meta_path.exists() {
+                Some(tei::read_meta_tsv(&meta_path, o.lossy)?)
+            } else {
+                None
+            };
             if meta.is_none() {
-                warnings.push(format!("{}: no {} beside it; speakers have ids but no party or role", path.display(), meta_path.display()));
+                warnings.push(format!(
+                    "{}: no {} beside it; speakers have ids but no party or role",
+                    path.display(),
+                    meta_path.display()
+                ));
             }
             let conllu_path = tei::sibling(path, ".conllu");
             let annotated: Option<HashMap<String, Vec<Sentence>>> = if conllu_path.exists() {
                 let c = read::read_text(&conllu_path, o.lossy)?;
                 let t = conllu::parse_conllu(&conllu_path, &c, &stem(path))?;
-                Some(t.utterances.into_iter().map(|u| (u.id, u.sentences)).collect())
+                Some(
+                    t.utterances
+                        .into_iter()
+                        .map(|u| (u.id, u.sentences))
+                        .collect(),
+                )
             } else {
                 None
             };
@@ -117,7 +146,12 @@ pub fn import(sources: &[PathBuf], out: &Path, o: &ImportOptions) -> Result<Impo
     for f in &files {
         let t = load(f, o, speaker_meta.as_ref(), &mut warnings)?;
         if !ids.insert(t.id.clone()) {
-            return Err(Error::at(f, None, None, format!("text id `{}` occurs twice among the sources", t.id)));
+            return Err(Error::at(
+                f,
+                None,
+                None,
+                format!("text id `{}` occurs twice among the sources", t.id),
+            ));
         }
         texts.push(t);
     }
@@ -125,7 +159,10 @@ pub fn import(sources: &[PathBuf], out: &Path, o: &ImportOptions) -> Result<Impo
     let mut pseudonymiser = None;
     if o.pseudonymise {
         let key_path = o.key.clone().unwrap_or_else(|| {
-            let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "corpus".into());
+            let name = out
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "corpus".into());
             out.with_file_name(format!("{name}.pseudonym-key.csv"))
         });
         if key_path.starts_with(out) {
@@ -147,5 +184,9 @@ pub fn import(sources: &[PathBuf], out: &Path, o: &ImportOptions) -> Result<Impo
     if let (Some(p), Some(k)) = (&pseudonymiser, &key) {
         p.write_key(k)?;
     }
-    Ok(ImportReport { manifest, files: files.len(), key })
+    Ok(ImportReport {
+        manifest,
+        files: files.len(),
+        key,
+    })
 }

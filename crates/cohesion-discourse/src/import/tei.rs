@@ -255,7 +255,8 @@ pub fn parse_tei(
         ("date".into(), date.clone()),
         ("house".into(), house.clone()),
     ];
-    let mut disagree: std::collections::BTreeMap<(&str, String, String), usize> = Default::default();
+    let mut disagree: std::collections::BTreeMap<(&str, String, String), usize> =
+        Default::default();
     for u in &mut text.utterances {
         let Some(row) = meta.and_then(|m| m.get(&u.id)) else {
             if meta.is_some() {
@@ -273,8 +274,13 @@ pub fn parse_tei(
             }
         }
         for (col, tei_value) in [("Body", &house), ("Date", &date)] {
-            if let Some(v) = row.get(col).filter(|v| !tei_value.is_empty() && *v != tei_value) {
-                *disagree.entry((col, v.clone(), tei_value.clone())).or_insert(0usize) += 1;
+            if let Some(v) = row
+                .get(col)
+                .filter(|v| !tei_value.is_empty() && *v != tei_value)
+            {
+                *disagree
+                    .entry((col, v.clone(), tei_value.clone()))
+                    .or_insert(0usize) += 1;
             }
         }
     }

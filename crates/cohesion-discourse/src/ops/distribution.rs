@@ -68,7 +68,10 @@ pub fn count_by(corpus: &Corpus, query: &str, attr: &str) -> Result<Table> {
     let (hits, _) = run_query(corpus, query, None)?;
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     for h in &hits {
-        let key = (h.start..h.end).map(|p| a.at(p)).collect::<Vec<_>>().join(" ");
+        let key = (h.start..h.end)
+            .map(|p| a.at(p))
+            .collect::<Vec<_>>()
+            .join(" ");
         *counts.entry(key).or_default() += 1;
     }
     let mut rows: Vec<(String, u64)> = counts.into_iter().collect();
@@ -86,7 +89,13 @@ pub fn matches(corpus: &Corpus, query: &str, limit: Option<usize>) -> Result<Tab
     let word = corpus.attr("word")?;
     let texts = corpus.structure("text")?;
     let utts = corpus.structure("u")?;
-    let mut cols = vec!["start".to_string(), "end".into(), "text".into(), "utterance".into(), "match".into()];
+    let mut cols = vec![
+        "start".to_string(),
+        "end".into(),
+        "text".into(),
+        "utterance".into(),
+        "match".into(),
+    ];
     cols.extend(labels.iter().map(|l| format!("label_{l}")));
     let mut t = Table::new(cols);
     for h in &hits {
@@ -96,8 +105,21 @@ pub fn matches(corpus: &Corpus, query: &str, limit: Option<usize>) -> Result<Tab
                 None => String::new(),
             })
         };
-        let mut row = vec![h.start.into(), h.end.into(), id(texts)?.into(), id(utts)?.into(), (h.start..h.end).map(|p| word.at(p)).collect::<Vec<_>>().join(" ").into()];
-        row.extend(h.labels.iter().map(|l| l.map(cohesion_io::Cell::from).unwrap_or(cohesion_io::Cell::Empty)));
+        let mut row = vec![
+            h.start.into(),
+            h.end.into(),
+            id(texts)?.into(),
+            id(utts)?.into(),
+            (h.start..h.end)
+                .map(|p| word.at(p))
+                .collect::<Vec<_>>()
+                .join(" ")
+                .into(),
+        ];
+        row.extend(h.labels.iter().map(|l| {
+            l.map(cohesion_io::Cell::from)
+                .unwrap_or(cohesion_io::Cell::Empty)
+        }));
         t.push(row);
     }
     Ok(t)
