@@ -45,6 +45,40 @@ pub enum CorpusCommand {
     Keyness(KeynessArgs),
     /// Run a CQP query: list matches, count them by an attribute, or spread them over metadata.
     Query(QueryArgs),
+    /// CDA marker profiles per speaker group, actors, and marker precision/recall on UD gold.
+    Cda(CdaArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CdaArgs {
+    pub corpus: PathBuf,
+    /// Speaker attribute defining the groups (e.g. group, party, role).
+    #[arg(long, value_name = "META", required_unless_present = "evaluate")]
+    pub by: Option<String>,
+    /// Marker definitions (default: the built-in data/markers.toml).
+    #[arg(long, value_name = "FILE")]
+    pub markers: Option<PathBuf>,
+    /// Speakers with fewer tokens are left out of the comparison.
+    #[arg(long, default_value_t = 100)]
+    pub min_tokens: u64,
+    #[arg(long, default_value_t = 9999)]
+    pub permutations: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Concordance lines sampled per marker and group for close reading.
+    #[arg(long, default_value_t = 5)]
+    pub sample: usize,
+    /// Write the sampled lines here as CSV (`-` for standard output) instead of printing them.
+    #[arg(long, value_name = "FILE")]
+    pub lines: Option<PathBuf>,
+    /// Ignore POS and features even when the corpus has them (word-level markers only).
+    #[arg(long)]
+    pub words_only: bool,
+    /// Measure each marker's precision and recall against the corpus' UD gold annotation.
+    #[arg(long)]
+    pub evaluate: bool,
+    #[command(flatten)]
+    pub out: Output,
 }
 
 #[derive(Args, Debug)]
@@ -363,5 +397,41 @@ pub fn run(args: &CorpusArgs) -> Result<()> {
             };
             emit(&t, &a.out)
         }
+        CorpusCommand::Cda(a) => run_cda(a),
+    }
+}
+
+fn run_cda(a: &CdaArgs) -> Result<()> {
+    use crate::cda::{gold, markers::Markers, profile};
+    let c = Corpus::open(&a.corpus)?;
+    let m = Markers::load(a.markers.as_deref())?;
+    if a.evaluate {
+        return emit(&gold::evaluate(&c, &m.marker)?, &a.out);
+    }
+    let o = profile::ProfileOptions {
+        by: a.by.clone().unwrap_or_default(),
+        min_tokens: a.min_tokens,
+        permutations: a.permutations,
+        seed: a.seed,
+        sample: a.sample,
+        window: 8,
+        use_annotation: !a.words_only,
+    };
+    let (t, lines) = profile::profile(&c, &m.marker, &o)?;
+    emit(&t, &a.out)?;
+    let quiet = a.out.csv.as_ref().is_some_and(|p| p.as_os_str() == "-")
+        || a.out.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
+    if !quiet {
+        println!();
+        print!("{}", profile::actors(&c, &m.actor)?.aligned(2));
+    }
+    match &a.lines {
+        Some(p) => lines.write_csv(p),
+        None if !quiet => {
+            println!();
+            print!("{}", lines.aligned(0));
+            Ok(())
+        }
+        None => Ok(()),
     }
 }
