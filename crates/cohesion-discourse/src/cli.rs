@@ -47,6 +47,44 @@ pub enum CorpusCommand {
     Query(QueryArgs),
     /// CDA marker profiles per speaker group, actors, and marker precision/recall on UD gold.
     Cda(CdaArgs),
+    /// Code segments by codebook rules and/or import hand coding; frequencies per group.
+    Code(CodeArgs),
+    /// Agreement between coders: percent agreement, Cohen's kappa, Krippendorff's alpha.
+    Agreement(AgreementArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CodeArgs {
+    pub corpus: PathBuf,
+    /// Codebook TOML: `[[code]]` with name, definition and an optional `cqp` rule.
+    #[arg(long, value_name = "FILE")]
+    pub codebook: PathBuf,
+    /// Hand-coded segments to import (CSV: utterance,start,end,code,coder); repeatable.
+    #[arg(long = "segments", value_name = "FILE")]
+    pub segments: Vec<PathBuf>,
+    /// Do not apply the codebook's CQP rules.
+    #[arg(long)]
+    pub no_rules: bool,
+    /// Write all segments (rule-coded and imported) as stand-off CSV.
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+    /// Speaker attribute for the frequency table.
+    #[arg(long, value_name = "META", default_value = "speaker")]
+    pub by: String,
+    /// Write the code co-occurrence table as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub cooccurrence: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: Output,
+}
+
+#[derive(Args, Debug)]
+pub struct AgreementArgs {
+    /// CSV: `unit,coder,value` (long), `unit,CODER1,CODER2,…` (wide), or coded segments
+    /// (`utterance,…,code,coder`: presence of each code per utterance).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub out: Output,
 }
 
 #[derive(Args, Debug)]
@@ -398,6 +436,43 @@ pub fn run(args: &CorpusArgs) -> Result<()> {
             emit(&t, &a.out)
         }
         CorpusCommand::Cda(a) => run_cda(a),
+        CorpusCommand::Code(a) => {
+            use crate::coding;
+            let c = Corpus::open(&a.corpus)?;
+            let cb = coding::Codebook::read(&a.codebook)?;
+            let mut segs = if a.no_rules {
+                Vec::new()
+            } else {
+                coding::auto_code(&c, &cb)?
+            };
+            for f in &a.segments {
+                segs.extend(coding::read_segments(&c, &cb, f)?);
+            }
+            segs.sort();
+            if let Some(p) = &a.export {
+                coding::write_segments(p, &segs)?;
+            }
+            if let Some(p) = &a.cooccurrence {
+                coding::cooccurrence(&segs).write_csv(p)?;
+            }
+            let mut t = coding::frequencies(&c, &cb, &segs, &a.by)?;
+            t.notes.push(format!("{} segments", segs.len()));
+            emit(&t, &a.out)
+        }
+        CorpusCommand::Agreement(a) => {
+            let head = crate::import::read::read_text(&a.file, false)?;
+            let first = head.lines().next().unwrap_or("");
+            let cols: Vec<&str> = first.split(',').map(str::trim).collect();
+            let r = if cols.contains(&"utterance")
+                && cols.contains(&"code")
+                && cols.contains(&"coder")
+            {
+                crate::coding::presence_reliability(&crate::coding::read_segments_plain(&a.file)?)
+            } else {
+                crate::agreement::Reliability::read_csv(&a.file)?
+            };
+            emit(&r.table(), &a.out)
+        }
     }
 }
 

@@ -2,8 +2,10 @@
 //! transcripts, ParlaMint TEI and CoNLL-U into a memory-mapped corpus index, and answer
 //! concordance, frequency, association, keyness, CQP, CDA-marker and coding questions on it.
 
+pub mod agreement;
 pub mod cda;
 pub mod cli;
+pub mod coding;
 pub mod cqp;
 pub mod import;
 pub mod index;
