@@ -45,6 +45,7 @@ pub struct ImportOptions {
     pub lang: Lang,
 }
 
+#[derive(Debug)]
 pub struct ImportReport {
     pub manifest: Manifest,
     pub files: usize,
