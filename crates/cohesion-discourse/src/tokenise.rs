@@ -62,7 +62,7 @@ fn is_number(s: &str) -> bool {
 fn is_initialism(s: &str) -> bool {
     let chars: Vec<char> = s.chars().collect();
     chars.len() >= 4
-        && chars.len() % 2 == 0
+        && chars.len().is_multiple_of(2)
         && chars.chunks(2).all(|p| p[0].is_alphabetic() && p[1] == '.')
 }
 

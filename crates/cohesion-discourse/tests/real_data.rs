@@ -142,7 +142,7 @@ fn bad_input_leaves_the_existing_corpus_intact() {
 
     let bad = d.join("bad.txt");
     std::fs::write(&bad, b"Anna: goed\nBen: caf\xe9 au lait\n").unwrap();
-    let e = import(&[bad.clone()], &out, &opts(Format::Text)).unwrap_err();
+    let e = import(std::slice::from_ref(&bad), &out, &opts(Format::Text)).unwrap_err();
     assert!(
         e.message().contains("bad.txt:2:") && e.message().contains("byte offset 19"),
         "{e}"

@@ -146,6 +146,9 @@ enum CConstraint {
     Not(Box<CConstraint>),
 }
 
+/// Continuation of the depth-first matcher: called with the position reached and the labels.
+type Cont<'a> = &'a mut dyn FnMut(u32, &mut Vec<Option<u32>>) -> Result<bool>;
+
 pub struct Matcher<'c> {
     corpus: &'c Corpus,
     attrs: Vec<&'c crate::index::open::Attribute>,
@@ -396,7 +399,7 @@ impl<'c> Matcher<'c> {
         pos: u32,
         limit: u32,
         labels: &mut Vec<Option<u32>>,
-        k: &mut dyn FnMut(u32, &mut Vec<Option<u32>>) -> Result<bool>,
+        k: Cont<'_>,
     ) -> Result<bool> {
         match p {
             Prog::Token { label, cond } => {
@@ -445,7 +448,7 @@ impl<'c> Matcher<'c> {
         pos: u32,
         limit: u32,
         labels: &mut Vec<Option<u32>>,
-        k: &mut dyn FnMut(u32, &mut Vec<Option<u32>>) -> Result<bool>,
+        k: Cont<'_>,
     ) -> Result<bool> {
         match items.split_first() {
             None => k(pos, labels),
@@ -465,7 +468,7 @@ impl<'c> Matcher<'c> {
         pos: u32,
         limit: u32,
         labels: &mut Vec<Option<u32>>,
-        k: &mut dyn FnMut(u32, &mut Vec<Option<u32>>) -> Result<bool>,
+        k: Cont<'_>,
     ) -> Result<bool> {
         if done >= min && k(pos, labels)? {
             return Ok(true);

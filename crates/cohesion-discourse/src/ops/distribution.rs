@@ -40,28 +40,6 @@ pub fn distribution(corpus: &Corpus, query: &str, by: &str) -> Result<Table> {
     Ok(t)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::testutil::transcripts;
-    use cohesion_io::Cell;
-
-    #[test]
-    fn hits_and_rates_per_value() {
-        let (c, dir) = transcripts(&[(
-            "a",
-            "Ann (burger): wij gaan\nBen (expert): wij wij en zij\nCor (burger): niets",
-        )]);
-        let t = distribution(&c, "\"wij\"", "role").unwrap();
-        assert_eq!(t.rows[0][0], "burger".into());
-        assert_eq!(t.rows[0][1], Cell::Int(1));
-        assert_eq!(t.rows[0][2], Cell::Int(3));
-        assert_eq!(t.rows[1][3], Cell::Float(5000.0));
-        assert_eq!(t.rows[0][4], Cell::Int(2));
-        std::fs::remove_dir_all(dir).unwrap();
-    }
-}
-
 /// Matches grouped by the attribute values of their tokens (CQP's `count … by ATTR`).
 pub fn count_by(corpus: &Corpus, query: &str, attr: &str) -> Result<Table> {
     let a = corpus.attr(attr)?;
@@ -123,4 +101,26 @@ pub fn matches(corpus: &Corpus, query: &str, limit: Option<usize>) -> Result<Tab
         t.push(row);
     }
     Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::transcripts;
+    use cohesion_io::Cell;
+
+    #[test]
+    fn hits_and_rates_per_value() {
+        let (c, dir) = transcripts(&[(
+            "a",
+            "Ann (burger): wij gaan\nBen (expert): wij wij en zij\nCor (burger): niets",
+        )]);
+        let t = distribution(&c, "\"wij\"", "role").unwrap();
+        assert_eq!(t.rows[0][0], "burger".into());
+        assert_eq!(t.rows[0][1], Cell::Int(1));
+        assert_eq!(t.rows[0][2], Cell::Int(3));
+        assert_eq!(t.rows[1][3], Cell::Float(5000.0));
+        assert_eq!(t.rows[0][4], Cell::Int(2));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }

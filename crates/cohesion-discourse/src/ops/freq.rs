@@ -28,9 +28,9 @@ pub fn wordlist(corpus: &Corpus, spans: &Spans, o: &WordlistOptions) -> Result<T
     let mut per_text: HashMap<(u32, usize), u64> = HashMap::new();
     let mut per_part: HashMap<(u32, usize), u64> = HashMap::new();
     let mut text_sizes = vec![0f64; n_texts];
-    let mut k = 0u64;
     let mut ti = 0usize;
-    for pos in spans.positions() {
+    for (k, pos) in spans.positions().enumerate() {
+        let k = k as u64;
         while ti + 1 < n_texts && texts.span(ti).1 <= pos {
             ti += 1;
         }
@@ -43,7 +43,6 @@ pub fn wordlist(corpus: &Corpus, spans: &Spans, o: &WordlistOptions) -> Result<T
         if n_texts > 0 {
             text_sizes[ti] += 1.0;
         }
-        k += 1;
     }
     let mut by_type: HashMap<u32, (Vec<f64>, Vec<f64>)> = HashMap::new();
     for (&(id, t), &c) in &per_text {
