@@ -9,7 +9,7 @@
 //!
 //! Matching semantics follow CQP's default strategy closely: one match per start position,
 //! the shortest one that satisfies the pattern and the global constraints. A match never
-//! crosses the `within` region, and without `within` it spans at most [`MAX_SPAN`] tokens.
+//! crosses the `within` region and never spans more than [`MAX_SPAN`] tokens.
 
 use super::parse::{Constraint, Node, Operand, Query, Test, Value};
 use crate::index::open::Corpus;
@@ -533,15 +533,17 @@ impl<'c> Matcher<'c> {
 
     /// The shortest match starting at `start`, if any.
     pub fn match_at(&self, start: u32) -> Result<Option<Match>> {
+        // The hard boundary applies within regions too: it bounds the matcher's recursion.
+        let hard = self.corpus.len().min(start.saturating_add(MAX_SPAN));
         let limit = match self.within {
             Some(w) => {
                 let s = self.structures[w];
                 match s.find(start) {
-                    Some(i) => s.span(i).1,
+                    Some(i) => s.span(i).1.min(hard),
                     None => return Ok(None),
                 }
             }
-            None => self.corpus.len().min(start.saturating_add(MAX_SPAN)),
+            None => hard,
         };
         let mut labels = vec![None; self.labels.len()];
         let mut best: Option<Match> = None;

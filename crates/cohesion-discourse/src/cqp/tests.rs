@@ -118,3 +118,34 @@ fn unknown_attribute_and_bad_regex_are_input_errors() {
     assert_eq!(e.exit_code(), 2);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+mod fuzz {
+    use super::super::parse::parse;
+    use super::super::run_query;
+    use crate::testutil::transcripts;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Arbitrary text never panics the parser: it parses or gives a located error.
+        #[test]
+        fn parser_never_panics(q in "\\PC{0,40}") {
+            if let Err(e) = parse(&q) {
+                prop_assert!(e.message().starts_with("query:"), "{}", e);
+            }
+        }
+
+        /// Queries built from the grammar's pieces never panic the evaluator.
+        #[test]
+        fn evaluator_never_panics(parts in proptest::collection::vec(prop_oneof![
+            Just("[]"), Just("\"wij\""), Just("[lower=\"m.*\"%c]"), Just("[word!=\"\\\\.\"]"), Just("<s>"), Just("</s>"),
+            Just("[]*"), Just("[]{0,3}"), Just("a:[]"), Just("(\"wij\"|\"zij\")+"), Just("<u role=\"x\">"), Just("\"?\"")
+        ], 1..6), within in proptest::bool::ANY) {
+            let (c, dir) = transcripts(&[("a", "A (x): wij moeten nu. zij moeten ook.\nB (y): Wij? Ja.")]);
+            let mut q = parts.join(" ");
+            if within { q.push_str(" within s"); }
+            let _ = run_query(&c, &q, Some(50));
+            std::fs::remove_dir_all(dir).unwrap();
+        }
+    }
+}
