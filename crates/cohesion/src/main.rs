@@ -29,6 +29,8 @@ enum Command {
     Params(cmd::params::ParamsArgs),
     /// Cross-impact balance analysis: consistent scenarios from workshop judgements.
     Cib(cohesion_cib::cli::CibArgs),
+    /// Corpus-assisted discourse analysis: import, KWIC, statistics, CQP, CDA markers, coding.
+    Corpus(cohesion_discourse::cli::CorpusArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => cmd::demo::run(&args),
         Command::Params(args) => cmd::params::run(&args),
         Command::Cib(args) => cohesion_cib::cli::run(&args),
+        Command::Corpus(args) => cohesion_discourse::cli::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

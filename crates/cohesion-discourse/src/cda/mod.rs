@@ -1,0 +1,6 @@
+//! CDA markers: definitions and hits ([`markers`]), per-speaker profiles compared between
+//! groups ([`profile`]), and precision/recall against UD gold annotation ([`gold`]).
+
+pub mod gold;
+pub mod markers;
+pub mod profile;

@@ -1,0 +1,193 @@
+//! Importers: each turns source files into the [`crate::model`] texts, then the indexer
+//! writes the corpus folder. Pseudonymisation happens between the two.
+
+pub mod conllu;
+pub mod pseudo;
+pub mod read;
+pub mod tei;
+pub mod text;
+
+use crate::index::build::IndexBuilder;
+use crate::index::Manifest;
+use crate::model::{Sentence, Text};
+use crate::tokenise::Lang;
+use cohesion_io::{Error, Result};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Transcripts with `Name (role): text` turns.
+    Text,
+    /// ParlaMint TEI sittings (with `-meta.tsv` and, if present, `.conllu` beside them).
+    Tei,
+    /// CoNLL-U files.
+    Conllu,
+}
+
+impl Format {
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Text => "txt",
+            Format::Tei => "xml",
+            Format::Conllu => "conllu",
+        }
+    }
+}
+
+pub struct ImportOptions {
+    pub format: Format,
+    pub meta: Option<PathBuf>,
+    pub pseudonymise: bool,
+    /// Where the pseudonym key goes (default: beside the corpus folder, never inside it).
+    pub key: Option<PathBuf>,
+    pub lossy: bool,
+    pub lang: Lang,
+}
+
+#[derive(Debug)]
+pub struct ImportReport {
+    pub manifest: Manifest,
+    pub files: usize,
+    pub key: Option<PathBuf>,
+}
+
+/// Files named on the command line, with folders expanded to their files of the format's
+/// extension (sorted, so the corpus is the same whatever the directory order).
+pub fn expand_sources(sources: &[PathBuf], format: Format) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for s in sources {
+        if s.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(s)
+                .map_err(|e| Error::io(s, "list", e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == format.extension()))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else if s.exists() {
+            files.push(s.clone());
+        } else {
+            return Err(Error::input(format!(
+                "{}: no such file or folder",
+                s.display()
+            )));
+        }
+    }
+    if files.is_empty() {
+        return Err(Error::input(format!(
+            "no .{} files among the sources",
+            format.extension()
+        )));
+    }
+    Ok(files)
+}
+
+fn stem(p: &Path) -> String {
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn load(
+    path: &Path,
+    o: &ImportOptions,
+    speaker_meta: Option<&text::SpeakerMeta>,
+    warnings: &mut Vec<String>,
+) -> Result<Text> {
+    let content = read::read_text(path, o.lossy)?;
+    match o.format {
+        Format::Text => text::parse_transcript(path, &content, &stem(path), o.lang, speaker_meta),
+        Format::Conllu => conllu::parse_conllu(path, &content, &stem(path)),
+        Format::Tei => {
+            let meta_path = o
+                .meta
+                .clone()
+                .unwrap_or_else(|| tei::sibling(path, "-meta.tsv"));
+            let meta = if meta_path.exists() {
+                Some(tei::read_meta_tsv(&meta_path, o.lossy)?)
+            } else {
+                None
+            };
+            if meta.is_none() {
+                warnings.push(format!(
+                    "{}: no {} beside it; speakers have ids but no party or role",
+                    path.display(),
+                    meta_path.display()
+                ));
+            }
+            let conllu_path = tei::sibling(path, ".conllu");
+            let annotated: Option<HashMap<String, Vec<Sentence>>> = if conllu_path.exists() {
+                let c = read::read_text(&conllu_path, o.lossy)?;
+                let t = conllu::parse_conllu(&conllu_path, &c, &stem(path))?;
+                Some(
+                    t.utterances
+                        .into_iter()
+                        .map(|u| (u.id, u.sentences))
+                        .collect(),
+                )
+            } else {
+                None
+            };
+            tei::parse_tei(path, &content, meta.as_ref(), annotated.as_ref(), warnings)
+        }
+    }
+}
+
+/// Import `sources` into the corpus folder `out`.
+pub fn import(sources: &[PathBuf], out: &Path, o: &ImportOptions) -> Result<ImportReport> {
+    let files = expand_sources(sources, o.format)?;
+    let speaker_meta = match (&o.meta, o.format) {
+        (Some(m), Format::Text) => Some(text::read_speaker_meta(m, o.lossy)?),
+        _ => None,
+    };
+    let mut warnings = Vec::new();
+    let mut texts = Vec::with_capacity(files.len());
+    let mut ids = HashSet::new();
+    for f in &files {
+        let t = load(f, o, speaker_meta.as_ref(), &mut warnings)?;
+        if !ids.insert(t.id.clone()) {
+            return Err(Error::at(
+                f,
+                None,
+                None,
+                format!("text id `{}` occurs twice among the sources", t.id),
+            ));
+        }
+        texts.push(t);
+    }
+    let mut key = None;
+    let mut pseudonymiser = None;
+    if o.pseudonymise {
+        let key_path = o.key.clone().unwrap_or_else(|| {
+            let name = out
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "corpus".into());
+            out.with_file_name(format!("{name}.pseudonym-key.csv"))
+        });
+        if key_path.starts_with(out) {
+            return Err(Error::input("--key must be outside the corpus folder, so sharing the corpus never shares the key"));
+        }
+        let mut p = pseudo::Pseudonymiser::load(&key_path)?;
+        p.apply(&mut texts);
+        pseudonymiser = Some(p);
+        key = Some(key_path);
+    }
+    let mut b = IndexBuilder::new();
+    b.pseudonymised = o.pseudonymise;
+    for t in texts {
+        b.add(&t)?;
+    }
+    b.warnings = warnings;
+    let manifest = b.finish(out)?;
+    // The key is written once the corpus is in place, so a failed import changes nothing.
+    if let (Some(p), Some(k)) = (&pseudonymiser, &key) {
+        p.write_key(k)?;
+    }
+    Ok(ImportReport {
+        manifest,
+        files: files.len(),
+        key,
+    })
+}

@@ -1,0 +1,333 @@
+//! Building the index: tokens are interned per attribute as texts stream in, so memory is
+//! four bytes per token per attribute plus the lexicons; `finish` sorts each lexicon, renumbers
+//! ids in that order, derives postings with a counting sort, and swaps the finished folder
+//! into place so a failed build never damages an existing corpus.
+
+use super::{Manifest, StructureInfo, FORMAT_NAME, FORMAT_VERSION, NO_HEAD};
+use crate::model::{Text, Token};
+use cohesion_io::{Error, Result};
+use std::collections::HashMap;
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Positional attributes, in manifest order. `lower` is the lower-cased word, so
+/// case-insensitive counts need no regex.
+pub const ATTRIBUTES: &[&str] = &["word", "lower", "lemma", "pos", "xpos", "feats", "deprel"];
+
+#[derive(Default)]
+struct Column {
+    map: HashMap<String, u32>,
+    types: Vec<String>,
+    ids: Vec<u32>,
+    /// Whether any token carried a real value (not `_`).
+    seen: bool,
+}
+
+impl Column {
+    fn push(&mut self, value: Option<&str>) {
+        self.seen |= value.is_some();
+        let v = value.unwrap_or("_");
+        let id = match self.map.get(v) {
+            Some(&id) => id,
+            None => {
+                let id = self.types.len() as u32;
+                self.map.insert(v.to_string(), id);
+                self.types.push(v.to_string());
+                id
+            }
+        };
+        self.ids.push(id);
+    }
+}
+
+#[derive(Default)]
+struct Regions {
+    spans: Vec<(u32, u32)>,
+    columns: Vec<String>,
+    rows: Vec<Vec<(String, String)>>,
+}
+
+impl Regions {
+    fn push(&mut self, start: u32, end: u32, meta: Vec<(String, String)>) {
+        for (k, _) in &meta {
+            if !self.columns.contains(k) {
+                self.columns.push(k.clone());
+            }
+        }
+        self.spans.push((start, end));
+        self.rows.push(meta);
+    }
+}
+
+#[derive(Default)]
+pub struct IndexBuilder {
+    columns: Vec<Column>,
+    heads: Vec<u32>,
+    any_head: bool,
+    structures: [Regions; 3],
+    pub warnings: Vec<String>,
+    pub pseudonymised: bool,
+}
+
+fn value<'a>(t: &'a Token, attr: &str) -> Option<&'a str> {
+    match attr {
+        "lemma" => t.lemma.as_deref(),
+        "pos" => t.upos.as_deref(),
+        "xpos" => t.xpos.as_deref(),
+        "feats" => t.feats.as_deref(),
+        "deprel" => t.deprel.as_deref(),
+        _ => None,
+    }
+}
+
+impl IndexBuilder {
+    pub fn new() -> Self {
+        IndexBuilder {
+            columns: ATTRIBUTES.iter().map(|_| Column::default()).collect(),
+            ..Default::default()
+        }
+    }
+
+    pub fn tokens(&self) -> usize {
+        self.heads.len()
+    }
+
+    /// Append one text. Fails only if the corpus would exceed 2³² − 2 tokens.
+    pub fn add(&mut self, text: &Text) -> Result<()> {
+        let text_start = self.tokens();
+        if text_start as u64 + text.tokens().count() as u64 >= u32::MAX as u64 - 1 {
+            return Err(Error::input("corpus too large: more than 4 billion tokens"));
+        }
+        for u in &text.utterances {
+            let u_start = self.tokens() as u32;
+            for s in &u.sentences {
+                let s_start = self.tokens() as u32;
+                for t in &s.tokens {
+                    // Whitespace inside a token would break the lexicon's one-line types.
+                    let word: String = t
+                        .word
+                        .chars()
+                        .map(|c| if c.is_whitespace() { '_' } else { c })
+                        .collect();
+                    self.columns[0].push(Some(&word));
+                    self.columns[1].push(Some(&word.to_lowercase()));
+                    for (k, attr) in ATTRIBUTES.iter().enumerate().skip(2) {
+                        self.columns[k].push(value(t, attr));
+                    }
+                    let head = match t.head {
+                        Some(h) if h > 0 => s_start + h - 1,
+                        _ => NO_HEAD,
+                    };
+                    self.any_head |= t.head.is_some();
+                    self.heads.push(head);
+                }
+                let end = self.tokens() as u32;
+                if end > s_start {
+                    self.structures[2].push(s_start, end, vec![("id".into(), s.id.clone())]);
+                }
+            }
+            let end = self.tokens() as u32;
+            if end > u_start {
+                let mut meta = vec![("id".to_string(), u.id.clone())];
+                meta.extend(u.meta.iter().cloned());
+                self.structures[1].push(u_start, end, meta);
+            }
+        }
+        let end = self.tokens() as u32;
+        if end as usize > text_start {
+            let mut meta = vec![("id".to_string(), text.id.clone())];
+            meta.extend(text.meta.iter().cloned());
+            self.structures[0].push(text_start as u32, end, meta);
+        }
+        Ok(())
+    }
+
+    /// Write the index into `out`, replacing a previous corpus there only once the new one
+    /// is complete. Refuses to replace a non-empty folder that is not a corpus.
+    pub fn finish(self, out: &Path) -> Result<Manifest> {
+        if out.exists() {
+            let is_corpus = out.join("corpus.json").exists();
+            let empty = fs::read_dir(out)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
+            if !out.is_dir() || !(is_corpus || empty) {
+                return Err(Error::input(format!(
+                    "{}: exists and is not a corpus folder; choose another --out",
+                    out.display()
+                )));
+            }
+        }
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create folder", e))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "corpus".into());
+        let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&staging);
+        fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, "create folder", e))?;
+        let result = self.write_all(&staging).and_then(|m| {
+            swap_into_place(&staging, out)?;
+            Ok(m)
+        });
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&staging);
+        }
+        result
+    }
+
+    fn write_all(self, dir: &Path) -> Result<Manifest> {
+        let n = self.tokens();
+        let mut attributes = Vec::new();
+        for (k, col) in self.columns.into_iter().enumerate() {
+            if k < 2 || col.seen {
+                write_column(dir, ATTRIBUTES[k], col, n)?;
+                attributes.push(ATTRIBUTES[k].to_string());
+            }
+        }
+        if self.any_head {
+            write_u32s(&dir.join("head.pos"), &self.heads)?;
+        }
+        let mut structures = Vec::new();
+        for (name, r) in ["text", "u", "s"].iter().zip(self.structures) {
+            let flat: Vec<u32> = r.spans.iter().flat_map(|&(a, b)| [a, b]).collect();
+            write_u32s(&dir.join(format!("{name}.rgn")), &flat)?;
+            write_meta(&dir.join(format!("{name}.meta.tsv")), &r.columns, &r.rows)?;
+            structures.push(StructureInfo {
+                name: name.to_string(),
+                regions: r.spans.len() as u64,
+                columns: r.columns,
+            });
+        }
+        let manifest = Manifest {
+            format: FORMAT_NAME.into(),
+            version: FORMAT_VERSION,
+            tokens: n as u64,
+            attributes,
+            has_heads: self.any_head,
+            structures,
+            pseudonymised: self.pseudonymised,
+            warnings: self.warnings,
+        };
+        let json =
+            serde_json::to_vec_pretty(&manifest).map_err(|e| Error::failure(e.to_string()))?;
+        let p = dir.join("corpus.json");
+        fs::write(&p, json).map_err(|e| Error::io(&p, "write", e))?;
+        Ok(manifest)
+    }
+}
+
+/// Replace `out` by `staging`: move the old folder aside, move the new one in, delete the old.
+fn swap_into_place(staging: &Path, out: &Path) -> Result<()> {
+    let old: Option<PathBuf> = if out.exists() {
+        let aside = staging.with_extension("old");
+        let _ = fs::remove_dir_all(&aside);
+        fs::rename(out, &aside).map_err(|e| Error::io(out, "move the previous corpus aside", e))?;
+        Some(aside)
+    } else {
+        None
+    };
+    if let Err(e) = fs::rename(staging, out) {
+        if let Some(aside) = &old {
+            let _ = fs::rename(aside, out);
+        }
+        return Err(Error::io(out, "move the new corpus into place", e));
+    }
+    if let Some(aside) = old {
+        let _ = fs::remove_dir_all(aside);
+    }
+    Ok(())
+}
+
+fn write_column(dir: &Path, name: &str, col: Column, n: usize) -> Result<()> {
+    // Renumber so that id order is bytewise string order: lookups become binary searches.
+    let mut order: Vec<u32> = (0..col.types.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| col.types[a as usize].cmp(&col.types[b as usize]));
+    let mut new_id = vec![0u32; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_id[old as usize] = new as u32;
+    }
+    let ids: Vec<u32> = col.ids.iter().map(|&i| new_id[i as usize]).collect();
+    let mut lex = Vec::new();
+    let mut lexoff = Vec::with_capacity(order.len() + 1);
+    for &old in &order {
+        lexoff.push(lex.len() as u64);
+        lex.extend_from_slice(col.types[old as usize].as_bytes());
+    }
+    lexoff.push(lex.len() as u64);
+    // Postings by counting sort: positions come out ascending within each type.
+    let mut postoff = vec![0u64; order.len() + 1];
+    for &id in &ids {
+        postoff[id as usize + 1] += 1;
+    }
+    for i in 1..postoff.len() {
+        postoff[i] += postoff[i - 1];
+    }
+    let mut fill: Vec<u64> = postoff[..order.len()].to_vec();
+    let mut post = vec![0u32; n];
+    for (pos, &id) in ids.iter().enumerate() {
+        post[fill[id as usize] as usize] = pos as u32;
+        fill[id as usize] += 1;
+    }
+    let p = dir.join(format!("{name}.lex"));
+    fs::write(&p, &lex).map_err(|e| Error::io(&p, "write", e))?;
+    write_u64s(&dir.join(format!("{name}.lexoff")), &lexoff)?;
+    write_u32s(&dir.join(format!("{name}.ids")), &ids)?;
+    write_u64s(&dir.join(format!("{name}.postoff")), &postoff)?;
+    write_u32s(&dir.join(format!("{name}.post")), &post)
+}
+
+fn write_u32s(path: &Path, v: &[u32]) -> Result<()> {
+    write_bytes(path, v.iter().flat_map(|x| x.to_le_bytes()))
+}
+
+fn write_u64s(path: &Path, v: &[u64]) -> Result<()> {
+    write_bytes(path, v.iter().flat_map(|x| x.to_le_bytes()))
+}
+
+fn write_bytes(path: &Path, bytes: impl Iterator<Item = u8>) -> Result<()> {
+    let f = fs::File::create(path).map_err(|e| Error::io(path, "create", e))?;
+    let mut w = BufWriter::with_capacity(1 << 20, f);
+    let mut buf = Vec::with_capacity(1 << 16);
+    for b in bytes {
+        buf.push(b);
+        if buf.len() == buf.capacity() {
+            w.write_all(&buf).map_err(|e| Error::io(path, "write", e))?;
+            buf.clear();
+        }
+    }
+    w.write_all(&buf).map_err(|e| Error::io(path, "write", e))?;
+    w.flush().map_err(|e| Error::io(path, "write", e))
+}
+
+/// Metadata values are single-line by construction: tabs and newlines become spaces.
+fn write_meta(path: &Path, columns: &[String], rows: &[Vec<(String, String)>]) -> Result<()> {
+    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    let mut out = String::new();
+    out.push_str(
+        &columns
+            .iter()
+            .map(|c| clean(c))
+            .collect::<Vec<_>>()
+            .join("\t"),
+    );
+    out.push('\n');
+    for row in rows {
+        let cells: Vec<String> = columns
+            .iter()
+            .map(|c| {
+                row.iter()
+                    .find(|(k, _)| k == c)
+                    .map(|(_, v)| clean(v))
+                    .unwrap_or_default()
+            })
+            .collect();
+        out.push_str(&cells.join("\t"));
+        out.push('\n');
+    }
+    fs::write(path, out).map_err(|e| Error::io(path, "write", e))
+}

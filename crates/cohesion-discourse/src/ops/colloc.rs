@@ -1,0 +1,181 @@
+//! Collocates of a query's matches in a window: MI, MI3, t-score, log-likelihood, logDice
+//! and ΔP (formulas in [`crate::stats::Cooc`]).
+
+use crate::cqp::run_query;
+use crate::index::open::Corpus;
+use crate::stats::{chi2_p1, Cooc};
+use cohesion_io::{Error, Result, Table};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Measure {
+    Freq,
+    Mi,
+    Mi3,
+    T,
+    Ll,
+    LogDice,
+    DeltaP,
+}
+
+pub struct CollocOptions {
+    pub attr: String,
+    pub left: u32,
+    pub right: u32,
+    pub min_freq: u64,
+    pub sort: Measure,
+    pub top: Option<usize>,
+    /// Let the window run across sentence boundaries.
+    pub cross_sentences: bool,
+}
+
+pub fn collocates(corpus: &Corpus, query: &str, o: &CollocOptions) -> Result<Table> {
+    let (hits, _) = run_query(corpus, query, None)?;
+    if hits.is_empty() {
+        return Err(Error::input(format!(
+            "`{query}` has no hits; nothing to collocate with"
+        )));
+    }
+    let a = corpus.attr(&o.attr)?;
+    let ids = a.ids();
+    let sents = corpus.structure("s")?;
+    let mut o11: HashMap<u32, u64> = HashMap::new();
+    // R1 counts the window slots actually inspected (windows are clipped at boundaries and
+    // overlapping windows are counted once), not f(node) × span.
+    let mut slots = 0u64;
+    let mut last_end = 0u32;
+    for h in &hits {
+        let (lo, hi) = if o.cross_sentences {
+            (0, corpus.len())
+        } else {
+            sents
+                .find(h.start)
+                .map(|i| sents.span(i))
+                .unwrap_or((0, corpus.len()))
+        };
+        let from = h
+            .start
+            .saturating_sub(o.left)
+            .max(lo)
+            .max(last_end.min(h.start));
+        let to = (h.end + o.right).min(hi);
+        for p in (from..h.start).chain(h.end..to) {
+            if hits.binary_search_by_key(&p, |m| m.start).is_ok() {
+                continue;
+            }
+            *o11.entry(ids[p as usize]).or_default() += 1;
+            slots += 1;
+        }
+        last_end = to;
+    }
+    let f_node = hits.len() as f64;
+    let n = corpus.len() as f64;
+    let mut rows: Vec<(u32, Cooc)> = o11
+        .into_iter()
+        .filter(|&(_, c)| c >= o.min_freq.max(1))
+        .map(|(id, c)| {
+            (
+                id,
+                Cooc {
+                    o11: c as f64,
+                    f_node,
+                    f_coll: a.freq(id) as f64,
+                    span: slots as f64 / f_node,
+                    n,
+                },
+            )
+        })
+        .collect();
+    let key = |c: &Cooc| match o.sort {
+        Measure::Freq => c.o11,
+        Measure::Mi => c.mi(),
+        Measure::Mi3 => c.mi3(),
+        Measure::T => c.t_score(),
+        Measure::Ll => c.log_likelihood(),
+        Measure::LogDice => c.log_dice(),
+        Measure::DeltaP => c.delta_p(),
+    };
+    rows.sort_by(|x, y| {
+        key(&y.1)
+            .total_cmp(&key(&x.1))
+            .then(a.str_of(x.0).cmp(a.str_of(y.0)))
+    });
+    let mut t = Table::new([
+        "collocate",
+        "o11",
+        "f_collocate",
+        "e11",
+        "mi",
+        "mi3",
+        "t_score",
+        "log_likelihood",
+        "p",
+        "log_dice",
+        "delta_p",
+    ]);
+    for (id, c) in rows.into_iter().take(o.top.unwrap_or(usize::MAX)) {
+        let ll = c.log_likelihood();
+        t.push(vec![
+            a.str_of(id).into(),
+            (c.o11 as i64).into(),
+            (c.f_coll as i64).into(),
+            c.e11().into(),
+            c.mi().into(),
+            c.mi3().into(),
+            c.t_score().into(),
+            ll.into(),
+            chi2_p1(ll).into(),
+            c.log_dice().into(),
+            c.delta_p().into(),
+        ]);
+    }
+    t.notes.push(format!(
+        "{} hits of {query}; window {}L {}R; {} window slots; N = {}",
+        hits.len(),
+        o.left,
+        o.right,
+        slots,
+        corpus.len()
+    ));
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::transcripts;
+    use cohesion_io::Cell;
+
+    #[test]
+    fn counts_in_clipped_windows_and_scores_match_formulas() {
+        let (c, dir) = transcripts(&[(
+            "a",
+            "A (x): de overheid moet. de overheid kan. een burger moet.",
+        )]);
+        let o = CollocOptions {
+            attr: "lower".into(),
+            left: 1,
+            right: 1,
+            min_freq: 1,
+            sort: Measure::Freq,
+            top: None,
+            cross_sentences: false,
+        };
+        let t = collocates(&c, "\"overheid\"", &o).unwrap();
+        let row = |w: &str| {
+            t.rows
+                .iter()
+                .find(|r| r[0] == w.into())
+                .unwrap_or_else(|| panic!("{w}"))
+        };
+        assert_eq!(row("de")[1], Cell::Int(2));
+        assert_eq!(row("moet")[1], Cell::Int(1));
+        // N = 12, f(node) = 2, 4 slots, f(moet) = 2 → E11 = 4·2/12 = 2/3, MI = log2(1.5)
+        let Cell::Float(mi) = row("moet")[4] else {
+            panic!()
+        };
+        assert!((mi - 1.5f64.log2()).abs() < 1e-12);
+        assert!(t.rows.iter().all(|r| r[0] != "burger".into()));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

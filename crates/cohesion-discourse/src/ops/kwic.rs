@@ -1,0 +1,154 @@
+//! Keyword in context: matches of a CQP query with left and right context, sortable on the
+//! words to the left or right, paged.
+
+use crate::cqp::eval::Matcher;
+use crate::cqp::parse::parse;
+use crate::index::open::Corpus;
+use cohesion_io::{Result, Table};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Sort {
+    /// Corpus order.
+    None,
+    /// On the first, second, … word to the left of the match.
+    Left,
+    /// On the first, second, … word to the right of the match.
+    Right,
+    /// On the match itself.
+    Match,
+}
+
+pub struct KwicOptions {
+    /// Context tokens on each side.
+    pub window: u32,
+    pub sort: Sort,
+    /// 1-based page number.
+    pub page: usize,
+    pub page_size: usize,
+}
+
+/// One concordance line's positions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    pub start: u32,
+    pub end: u32,
+}
+
+/// Sort keys compare `lower` ids: the lexicon is sorted bytewise, so id order is string order
+/// and sorting never touches the strings.
+fn sort_lines(corpus: &Corpus, lines: &mut [Line], sort: Sort, window: u32) -> Result<()> {
+    let lower = corpus.attr("lower")?.ids();
+    let n = corpus.len();
+    let key = |l: &Line| -> Vec<u32> {
+        match sort {
+            Sort::None => vec![],
+            Sort::Match => (l.start..l.end).map(|p| lower[p as usize]).collect(),
+            Sort::Right => (l.end..n.min(l.end + window))
+                .map(|p| lower[p as usize])
+                .collect(),
+            Sort::Left => (l.start.saturating_sub(window)..l.start)
+                .rev()
+                .map(|p| lower[p as usize])
+                .collect(),
+        }
+    };
+    if sort != Sort::None {
+        lines.sort_by_cached_key(|l| (key(l), l.start));
+    }
+    Ok(())
+}
+
+/// The concordance table for `query`, plus the total number of hits.
+pub fn kwic(corpus: &Corpus, query: &str, o: &KwicOptions) -> Result<(Table, usize)> {
+    let q = parse(query)?;
+    let m = Matcher::new(corpus, &q)?;
+    let wanted = o.page.max(1) * o.page_size;
+    // Unsorted pages need only the first hits; sorting needs them all.
+    let limit = (o.sort == Sort::None).then_some(wanted);
+    let hits = m.find_all(limit)?;
+    let total = if limit.is_some() && hits.len() >= wanted {
+        m.find_all(None)?.len()
+    } else {
+        hits.len()
+    };
+    let mut lines: Vec<Line> = hits
+        .iter()
+        .map(|h| Line {
+            start: h.start,
+            end: h.end,
+        })
+        .collect();
+    sort_lines(corpus, &mut lines, o.sort, o.window)?;
+    let first = (o.page.max(1) - 1) * o.page_size;
+    let page: Vec<Line> = lines.into_iter().skip(first).take(o.page_size).collect();
+    Ok((lines_table(corpus, &page, o.window)?, total))
+}
+
+/// Render lines with context clipped to the text they occur in.
+pub fn lines_table(corpus: &Corpus, lines: &[Line], window: u32) -> Result<Table> {
+    let word = corpus.attr("word")?;
+    let texts = corpus.structure("text")?;
+    let utts = corpus.structure("u")?;
+    let has_speaker = utts.meta()?.column("speaker").is_some();
+    let mut t = Table::new(["position", "text", "speaker", "left", "match", "right"]);
+    let join = |a: u32, b: u32| (a..b).map(|p| word.at(p)).collect::<Vec<_>>().join(" ");
+    for l in lines {
+        let (ts, te) = texts
+            .find(l.start)
+            .map(|i| texts.span(i))
+            .unwrap_or((0, corpus.len()));
+        let text_id = match texts.find(l.start) {
+            Some(i) => texts.value(i, "id")?.to_string(),
+            None => String::new(),
+        };
+        let speaker = match (has_speaker, utts.find(l.start)) {
+            (true, Some(i)) => utts.value(i, "speaker")?.to_string(),
+            _ => String::new(),
+        };
+        t.push(vec![
+            l.start.into(),
+            text_id.into(),
+            speaker.into(),
+            join(l.start.saturating_sub(window).max(ts), l.start).into(),
+            join(l.start, l.end).into(),
+            join(l.end, (l.end + window).min(te)).into(),
+        ]);
+    }
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::transcripts;
+
+    #[test]
+    fn context_sorting_and_paging() {
+        let (c, dir) = transcripts(&[(
+            "a",
+            "Ann (x): wij zien b. wij zien a. wij doen c.\nBen (y): zij zien d.",
+        )]);
+        let o = |sort, page, page_size| KwicOptions {
+            window: 2,
+            sort,
+            page,
+            page_size,
+        };
+        let (t, total) = kwic(&c, "\"zien\"", &o(Sort::None, 1, 10)).unwrap();
+        assert_eq!(total, 3);
+        assert_eq!(t.rows[0][3], "wij".into());
+        assert_eq!(t.rows[0][5], "b .".into());
+        assert_eq!(t.rows[2][2], "Ben".into());
+        let (t, _) = kwic(&c, "\"zien\"", &o(Sort::Right, 1, 10)).unwrap();
+        let right: Vec<String> = t.rows.iter().map(|r| r[5].text()).collect();
+        assert_eq!(right, ["a .", "b .", "d ."]);
+        let (t, _) = kwic(&c, "\"zien\"", &o(Sort::Left, 1, 10)).unwrap();
+        let left: Vec<String> = t.rows.iter().map(|r| r[3].text()).collect();
+        // keys: first word left, then second: [wij] < [wij, .] < [zij, .]
+        assert_eq!(left, ["wij", ". wij", ". zij"]);
+        let (t, total) = kwic(&c, "\"zien\"", &o(Sort::Right, 2, 2)).unwrap();
+        assert_eq!((t.rows.len(), total), (1, 3));
+        assert_eq!(t.rows[0][5], "d .".into());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,231 @@
+//! Rule-based tokeniser and sentence splitter for Dutch and English running text.
+//!
+//! Why rules and not UAX #29 alone: Dutch clitics (`'s`, `'t`, `zo'n`, `m'n`), Dutch plurals
+//! with an apostrophe (`auto's` is one word, English `John's` is two), abbreviations
+//! (`o.a.`, `bijv.`) and numbers (`1.000,50`, `12:30`) all need decisions UAX #29 does not make.
+//! The abbreviation list is a data file (`data/abbreviations.txt`) so users can see and extend it.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// Language of running text; decides how apostrophes are split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    Nl,
+    En,
+}
+
+const ABBREVIATIONS: &str = include_str!("../data/abbreviations.txt");
+
+fn abbreviations() -> &'static HashSet<String> {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| {
+        ABBREVIATIONS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_lowercase)
+            .collect()
+    })
+}
+
+/// Dutch proclitics written with a leading apostrophe, kept as one token (`'s avonds`).
+const NL_PROCLITICS: &[&str] = &["'s", "'t", "'n", "'k", "'m", "'r", "'ns"];
+/// English enclitics split off the host word (`do` + `n't`, `it` + `'s`).
+const EN_ENCLITICS: &[&str] = &["n't", "'s", "'re", "'ll", "'ve", "'d", "'m"];
+
+fn is_open_punct(c: char) -> bool {
+    matches!(
+        c,
+        '(' | '[' | '{' | '"' | '\'' | '‘' | '“' | '„' | '«' | '¿' | '¡' | '‚'
+    )
+}
+
+fn is_close_punct(c: char) -> bool {
+    matches!(
+        c,
+        ')' | ']' | '}' | '"' | '\'' | '’' | '”' | '»' | '.' | ',' | ';' | ':' | '!' | '?' | '…'
+    )
+}
+
+/// `1.000`, `3,5`, `12:30`, `2019-05-16`: digits joined by single separators.
+fn is_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_digit()
+        && b[b.len() - 1].is_ascii_digit()
+        && b.iter()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b':' | b'-' | b'/'))
+}
+
+/// `o.a.`, `U.S.`, `d.w.z.`: single letters each followed by a full stop.
+fn is_initialism(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    chars.len() >= 4
+        && chars.len().is_multiple_of(2)
+        && chars.chunks(2).all(|p| p[0].is_alphabetic() && p[1] == '.')
+}
+
+fn keeps_full_stop(word: &str) -> bool {
+    abbreviations().contains(&word.to_lowercase()) || is_initialism(word)
+}
+
+/// Split one whitespace-free chunk into tokens, appending to `out`.
+fn split_chunk(chunk: &str, lang: Lang, out: &mut Vec<String>) {
+    if lang == Lang::Nl && NL_PROCLITICS.contains(&chunk.to_lowercase().as_str()) {
+        out.push(chunk.to_string());
+        return;
+    }
+    let mut s = chunk;
+    // Leading punctuation, one character per token.
+    while let Some(c) = s.chars().next() {
+        if is_open_punct(c) && s.len() > c.len_utf8() {
+            if lang == Lang::Nl && NL_PROCLITICS.contains(&s.to_lowercase().as_str()) {
+                break;
+            }
+            out.push(c.to_string());
+            s = &s[c.len_utf8()..];
+        } else {
+            break;
+        }
+    }
+    // Trailing punctuation, collected then emitted in order. A full stop stays on an
+    // abbreviation or an initialism; `...` stays one token.
+    let mut tail: Vec<String> = Vec::new();
+    loop {
+        if s.is_empty() {
+            break;
+        }
+        if s.ends_with("...") && s.len() > 3 {
+            tail.push("...".into());
+            s = &s[..s.len() - 3];
+            continue;
+        }
+        let c = match s.chars().next_back() {
+            Some(c) => c,
+            None => break,
+        };
+        if !is_close_punct(c) || s.len() == c.len_utf8() {
+            break;
+        }
+        if c == '.' && keeps_full_stop(s) {
+            break;
+        }
+        if (c == '\'' || c == '’') && lang == Lang::Nl {
+            // Dutch `de auto's'` vs `z'n'`: only strip a quote not preceded by a letter-s clitic.
+            let body = &s[..s.len() - c.len_utf8()];
+            if !body.contains(['\'', '’']) {
+                tail.push(c.to_string());
+                s = body;
+                continue;
+            }
+            break;
+        }
+        tail.push(c.to_string());
+        s = &s[..s.len() - c.len_utf8()];
+    }
+    if !s.is_empty() {
+        if lang == Lang::En && !is_number(s) {
+            let lower = s.to_lowercase().replace('’', "'");
+            let cut = EN_ENCLITICS.iter().find_map(|e| {
+                (lower.len() > e.len() && lower.ends_with(e)).then(|| s.len() - e.len())
+            });
+            match cut {
+                Some(at) if s.is_char_boundary(at) => {
+                    out.push(s[..at].to_string());
+                    out.push(s[at..].to_string());
+                }
+                _ => out.push(s.to_string()),
+            }
+        } else {
+            out.push(s.to_string());
+        }
+    }
+    out.extend(tail.into_iter().rev());
+}
+
+/// Tokenise running text into sentences of tokens. A sentence ends after `.`, `!`, `?`, `…`
+/// or `...` tokens (a full stop kept on an abbreviation does not end one).
+pub fn tokenise(text: &str, lang: Lang) -> Vec<Vec<String>> {
+    let mut tokens = Vec::new();
+    for chunk in text.split_whitespace() {
+        split_chunk(chunk, lang, &mut tokens);
+    }
+    let mut sentences = Vec::new();
+    let mut cur: Vec<String> = Vec::new();
+    // After an end mark, closing quotes and brackets still belong to the sentence.
+    let mut pending = false;
+    for t in tokens {
+        let closes = matches!(t.as_str(), "\"" | "'" | "”" | "’" | ")" | "]" | "»");
+        if pending && !closes {
+            sentences.push(std::mem::take(&mut cur));
+        }
+        pending = matches!(t.as_str(), "." | "!" | "?" | "…" | "...") || (pending && closes);
+        cur.push(t);
+    }
+    if !cur.is_empty() {
+        sentences.push(cur);
+    }
+    sentences
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str, lang: Lang) -> Vec<String> {
+        tokenise(s, lang).concat()
+    }
+
+    #[test]
+    fn dutch_clitics_and_plurals() {
+        assert_eq!(
+            toks(
+                "'s Avonds gaat z'n zus met zo'n auto's naar 't werk.",
+                Lang::Nl
+            ),
+            [
+                "'s", "Avonds", "gaat", "z'n", "zus", "met", "zo'n", "auto's", "naar", "'t",
+                "werk", "."
+            ]
+        );
+    }
+
+    #[test]
+    fn english_clitics_are_split() {
+        assert_eq!(
+            toks("We don't think it's John's fault.", Lang::En),
+            ["We", "do", "n't", "think", "it", "'s", "John", "'s", "fault", "."]
+        );
+    }
+
+    #[test]
+    fn abbreviations_numbers_and_punctuation() {
+        assert_eq!(
+            toks(
+                "Dat kost o.a. 1.000,50 euro, bijv. om 12:30 (ca. 3%).",
+                Lang::Nl
+            ),
+            [
+                "Dat", "kost", "o.a.", "1.000,50", "euro", ",", "bijv.", "om", "12:30", "(", "ca.",
+                "3%", ")", "."
+            ]
+        );
+    }
+
+    #[test]
+    fn sentences_split_on_end_marks_not_abbreviations() {
+        let s = tokenise("Mr. Smith came. Did he? \"Yes!\" Fine...", Lang::En);
+        let lens: Vec<usize> = s.iter().map(Vec::len).collect();
+        assert_eq!(s[0], ["Mr.", "Smith", "came", "."]);
+        assert_eq!(lens.len(), 4, "{s:?}");
+    }
+
+    #[test]
+    fn quotes_are_stripped() {
+        assert_eq!(
+            toks("„Wij moeten,” zei ze.", Lang::Nl),
+            ["„", "Wij", "moeten", ",", "”", "zei", "ze", "."]
+        );
+    }
+}
