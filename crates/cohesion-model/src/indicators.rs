@@ -306,8 +306,8 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
     // Population-only measures.
     let by_edu = |k: usize, e: u8| {
         let (mut s, mut c) = (0.0, 0usize);
-        for i in 0..n {
-            let v = values[i][k];
+        for (i, row) in values.iter().enumerate() {
+            let v = row[k];
             if a.edu[i] == e && !v.is_nan() {
                 s += v;
                 c += 1;

@@ -79,7 +79,7 @@ impl Stream {
     /// Uniform integer in 0..n (Lemire's multiply-shift; the bias is below 2^-32 for n < 2^32).
     #[inline]
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 32) * n as u64 >> 32) as usize
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 
     /// Standard normal (Box–Muller, one value per call).

@@ -42,7 +42,7 @@ fn start_state_matches_every_calibration_target() {
             "{:32} target {:10.4} model {:10.4}",
             t.indicator, t.value, got
         );
-        if !((got - t.value).abs() <= t.tolerance) {
+        if got.is_nan() || (got - t.value).abs() > t.tolerance {
             failures.push(format!(
                 "{}: model {got:.4}, target {} ± {}",
                 t.indicator, t.value, t.tolerance

@@ -44,6 +44,7 @@ fn diffuse(w: &mut World, p: &Params) {
         return;
     }
     let mut adopted_now: Vec<u16> = w.agents.adopted.clone();
+    #[allow(clippy::needless_range_loop)] // i indexes several arrays of the world
     for i in 0..n {
         let a = &w.agents;
         // Readiness relative to a typical 2025 adopter (a·m·s ≈ 0.35), capped at 1.
