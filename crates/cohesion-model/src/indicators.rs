@@ -9,6 +9,7 @@ use crate::params::Params;
 use crate::stats::*;
 use crate::synthesis::ABOVE_BASIC;
 use crate::world::World;
+use rayon::prelude::*;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -213,13 +214,29 @@ fn cohesion_index(values: &dyn Fn(&str) -> f64) -> f64 {
     50.0 + 10.0 * z / r.dimension.len() as f64
 }
 
+/// Agent indices sorted by a key (ties broken by index, so the order is deterministic).
+fn order_by(n: usize, key: impl Fn(usize) -> f64 + Sync) -> Vec<u32> {
+    let mut v: Vec<u32> = (0..n as u32).collect();
+    v.par_sort_unstable_by(|&a, &b| key(a as usize).total_cmp(&key(b as usize)).then(a.cmp(&b)));
+    v
+}
+
 pub fn compute(w: &World, p: &Params) -> Vec<Row> {
     let year = w.year();
     let n = w.n();
     // income-rank cut-offs of the bottom and top quintiles, for top–bottom contact
     let q = [0.2f32, 0.8f32];
-    let values: Vec<[f64; 26]> = (0..n).map(|i| agent_values(w, p, i, &q)).collect();
+    let values: Vec<[f64; 26]> = (0..n)
+        .into_par_iter()
+        .with_min_len(1024)
+        .map(|i| agent_values(w, p, i, &q))
+        .collect();
     let a = &w.agents;
+    // Sort once for the whole population; each group reads its members in this order, so
+    // no group needs a sort of its own.
+    let by_income = order_by(n, |i| a.income[i] as f64);
+    let by_wealth = order_by(n, |i| a.wealth[i] as f64);
+    let by_opinion = order_by(n, |i| a.opinion[i] as f64);
     let mut rows = Vec::new();
     let mut push = |group: &str, indicator: &'static str, value: f64| {
         rows.push(Row {
@@ -229,8 +246,19 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
             value,
         });
     };
-    let mut all_means = [f64::NAN; 26];
+    let mut member = vec![false; n];
     for (name, members) in groups(w) {
+        member.iter_mut().for_each(|m| *m = false);
+        for &i in &members {
+            member[i as usize] = true;
+        }
+        let sorted = |order: &[u32], f: &dyn Fn(usize) -> f64| -> Vec<f64> {
+            order
+                .iter()
+                .filter(|&&i| member[i as usize])
+                .map(|&i| f(i as usize))
+                .collect()
+        };
         let mut sum = [0.0f64; 26];
         let mut count = [0usize; 26];
         for &i in &members {
@@ -253,45 +281,38 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
         for (k, ind) in MEANS.iter().enumerate() {
             push(&name, ind, means[k]);
         }
-        let mut income: Vec<f64> = members
-            .iter()
-            .map(|&i| a.income[i as usize] as f64)
-            .collect();
-        income.sort_by(f64::total_cmp);
-        let mut wealth: Vec<f64> = members
-            .iter()
-            .map(|&i| a.wealth[i as usize] as f64)
-            .collect();
-        wealth.sort_by(f64::total_cmp);
+        let income = sorted(&by_income, &|i| a.income[i] as f64);
+        let wealth = sorted(&by_wealth, &|i| a.wealth[i] as f64);
         push(&name, "income_gini", gini_sorted(&income));
         push(&name, "income_s80s20", s80s20_sorted(&income));
         push(&name, "wealth_gini", gini_sorted(&wealth));
         push(&name, "wealth_top10_share", top_share_sorted(&wealth, 0.1));
-        let owners: Vec<f64> = members
+        let owners: Vec<f64> = by_wealth
             .iter()
-            .filter(|&&i| a.has(i as usize, OWNER))
+            .filter(|&&i| member[i as usize] && a.has(i as usize, OWNER))
             .map(|&i| a.wealth[i as usize] as f64)
             .collect();
-        let renters: Vec<f64> = members
+        let renters: Vec<f64> = by_wealth
             .iter()
-            .filter(|&&i| !a.has(i as usize, OWNER))
+            .filter(|&&i| member[i as usize] && !a.has(i as usize, OWNER))
             .map(|&i| a.wealth[i as usize] as f64)
             .collect();
         let ratio = if owners.is_empty() || renters.is_empty() {
             f64::NAN
         } else {
-            median(&owners) / median(&renters)
+            quantile_sorted(&owners, 0.5) / quantile_sorted(&renters, 0.5)
         };
         push(&name, "owner_renter_wealth_ratio", ratio);
-        let op: Vec<f64> = members
-            .iter()
-            .map(|&i| a.opinion[i as usize] as f64)
-            .collect();
+        let op = sorted(&by_opinion, &|i| a.opinion[i] as f64);
         push(&name, "opinion_mean", mean(&op));
         push(&name, "opinion_variance", variance(&op));
         push(&name, "bimodality", bimodality(&op));
         push(&name, "esteban_ray", esteban_ray(&op, 20));
-        push(&name, "opinion_clusters", clusters(&op, 0.05, 0.05) as f64);
+        push(
+            &name,
+            "opinion_clusters",
+            clusters_sorted(&op, 0.05, 0.05) as f64,
+        );
         let lookup = |ind: &str| {
             MEANS
                 .iter()
@@ -299,9 +320,6 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
                 .map_or(f64::NAN, |k| means[k])
         };
         push(&name, "cohesion_index", cohesion_index(&lookup));
-        if name == "all" {
-            all_means.copy_from_slice(&means);
-        }
     }
     // Population-only measures.
     let by_edu = |k: usize, e: u8| {
@@ -347,7 +365,6 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
     push("all", "digital_value", w.macro_state.digital_value);
     push("all", "digital_first_share", w.macro_state.digital_first);
     push("all", "waves", w.macro_state.waves as f64);
-    let _ = all_means;
     rows
 }
 

@@ -74,6 +74,7 @@ params! {
     digital_value_2025 = 1.0, [0.0, 5.0], "outcome units/yr", "dividend", "illustrative scale of v_t in 2025";
     resource_elasticity = 1.0, [0.0, 3.0], "elasticity", "dividend", "van Dijk 2005 Matthew effect; DiPrete & Eirich 2006";
     outcome_decay = 0.25, [0.0, 1.0], "1/yr", "dividend", "illustrative: outcomes depreciate";
+    outcome_skill_return = 0.03, [0.0, 0.5], "skill per outcome unit", "dividend", "van Dijk 2005: outcomes feed back into resources (reconstructed size)";
     wage_premium = 0.03, [0.0, 0.2], "income share per outcome unit", "dividend", "reconstructed: skill-biased digital wage premium";
     // economy
     growth = 0.012, [-0.05, 0.1], "1/yr", "economy", "CPB medium-term real growth ≈ 1.2–1.5 %/yr";

@@ -77,7 +77,9 @@ impl World {
             fairness: vec![0.0; n],
             voice: vec![0.0; n],
             calibration,
+            profile: Default::default(),
         };
+        let setup = std::time::Instant::now();
         w.foci = foci::assign(
             &mut w.agents,
             cfg.seed,
@@ -124,6 +126,8 @@ impl World {
         }
         institutions::refresh_voice(&mut w, p);
         w.macro_state.years_since_2025 = 0;
+        w.profile
+            .add("setup and burn-in", setup.elapsed().as_secs_f64());
         w
     }
 
@@ -131,24 +135,38 @@ impl World {
     pub fn advance(&mut self, p: &Params) {
         let w = self;
         w.macro_state.years_since_2025 += 1;
+        let mut clock = std::time::Instant::now();
+        let mut lap = |w: &mut World, name: &'static str| {
+            let now = std::time::Instant::now();
+            w.profile.add(name, (now - clock).as_secs_f64());
+            clock = now;
+        };
         encounters::reset_tallies(w);
         for m in 0..12 {
             encounters::month(w, p, m);
         }
+        lap(w, "encounters");
         record_pending_references(w, p);
         technology::update(w, p);
+        lap(w, "technology");
         appropriation::update(w, p);
+        lap(w, "appropriation");
         dividend::update(w, p);
         economy::update(w, p);
+        lap(w, "dividend+economy");
         institutions::refresh_voice(w, p);
         trust::update(w, p);
         institutions::update(w, p);
         participation::update(w, p);
         individualisation::update(w, p);
+        lap(w, "attitudes");
         top_withdrawal::update(w, p);
         ties::decay(w, p);
+        lap(w, "tie decay");
         ties::form(w, p);
+        lap(w, "tie formation");
         demography::update(w, p);
+        lap(w, "demography");
         w.step += 1;
     }
 }
@@ -189,8 +207,13 @@ pub fn run(cfg: &RunConfig, schedule: &[Params], progress: &mut dyn FnMut(u32)) 
     for y in 1..=cfg.years {
         let p = &schedule[(y as usize).min(schedule.len() - 1)];
         w.advance(p);
+        let clock = std::time::Instant::now();
         rows.extend(indicators::compute(&w, p));
+        w.profile.add("indicators", clock.elapsed().as_secs_f64());
         progress(y);
+    }
+    if std::env::var_os("COHESION_PROFILE").is_some() {
+        eprintln!("{}", w.profile.report());
     }
     rows
 }

@@ -134,6 +134,11 @@ pub fn esteban_ray(v: &[f64], bins: usize) -> f64 {
 pub fn clusters(v: &[f64], gap: f64, min_share: f64) -> usize {
     let mut s = v.to_vec();
     s.sort_by(f64::total_cmp);
+    clusters_sorted(&s, gap, min_share)
+}
+
+/// [`clusters`] of values already sorted ascending.
+pub fn clusters_sorted(s: &[f64], gap: f64, min_share: f64) -> usize {
     let mut count = 0;
     let mut size = 0usize;
     let min = (min_share * s.len() as f64).ceil() as usize;

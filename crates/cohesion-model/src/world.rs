@@ -46,6 +46,35 @@ pub struct World {
     /// Share of voters' opinions within the confidence bound of each agent's (voice).
     pub voice: Vec<f32>,
     pub calibration: Calibration,
+    /// Wall time spent per phase (set `COHESION_PROFILE=1` to print it after a run).
+    pub profile: Profile,
+}
+
+/// Seconds per phase, in first-seen order.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    pub phases: Vec<(&'static str, f64)>,
+}
+
+impl Profile {
+    pub fn add(&mut self, name: &'static str, seconds: f64) {
+        match self.phases.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, s)) => *s += seconds,
+            None => self.phases.push((name, seconds)),
+        }
+    }
+
+    pub fn report(&self) -> String {
+        let total: f64 = self.phases.iter().map(|p| p.1).sum();
+        let mut s = format!("time per phase (total {total:.2} s):\n");
+        for (name, secs) in &self.phases {
+            s.push_str(&format!(
+                "  {name:20} {secs:8.3} s  {:5.1} %\n",
+                100.0 * secs / total.max(1e-12)
+            ));
+        }
+        s
+    }
 }
 
 impl World {

@@ -113,7 +113,7 @@ fn frozen_world_does_not_drift() {
 }
 
 #[test]
-#[ignore = "known model defect (issue 2 stays open): waves lower everyone's outcomes, so the dividend narrows the Gini"]
+
 fn the_digital_dividend_drives_income_inequality_and_the_skills_gap() {
     let on = simulate(5000, 20, 5, |p| {
         p.demography_on = 0.0;

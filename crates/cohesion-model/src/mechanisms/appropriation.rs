@@ -5,7 +5,9 @@
 //! (premium tiers of private infrastructure make access costlier at the bottom).
 //!
 //! Skills: `s ← s + rᵢ·(ŝᵢ − s)`, `ŝᵢ = anchorᵢ + b_peer·(peer skillᵢ − peer skillᵢ,2025)`,
-//! `rᵢ = r·learn(class)·(0.5 + mᵢ)·edu factor·age factor·(1 + ½·Δoutcomes)·(1 + education policy)`.
+//! `ŝᵢ` also rises by `outcome_skill_return·(oᵢ − oᵢ,2025)`: digital outcomes are a resource
+//! (the feedback loop of van Dijk's model), so the dividend widens skill gaps.
+//! `rᵢ = r·learn(class)·(0.5 + mᵢ)·edu factor·age factor·(1 + education policy)`.
 //! Each new wave moves the frontier: everyone's skills drop by `frontier_shift`, and the
 //! anchor drops by `frontier_shift·(1 − capacityᵢ)`, so those who learn slowly fall behind
 //! for good while fast learners keep up (skills fall behind a moving frontier).
@@ -37,14 +39,12 @@ pub fn capacity(w: &World, p: &Params, i: usize) -> f64 {
     } else {
         1.0
     };
-    let dividend = 1.0 + 0.5 * p.dividend_on * (a.outcomes[i] - a.outcomes_ref[i]) as f64;
     (w.behaviour[a.class[i] as usize].learn as f64
         * EDU_LEARNING[a.edu[i] as usize]
         * age_factor(a.age[i])
         * (0.5 + a.motivation[i] as f64)
-        * edu_boost
-        * dividend.max(0.0))
-    .clamp(0.0, 1.0)
+        * edu_boost)
+        .clamp(0.0, 1.0)
 }
 
 pub fn frontier_moves(w: &mut World, p: &Params) {
@@ -92,8 +92,12 @@ pub fn update(w: &mut World, p: &Params) {
             (a.access_anchor[i] as f64 - p.access_price_shift * (1.0 - rank)).clamp(0.0, 1.0);
         a.access[i] =
             (a.access[i] as f64 + p.access_gain * (target_access - a.access[i] as f64)) as f32;
+        // Outcomes are a resource too: those who gain from being digital invest in more skill.
+        let returns =
+            p.dividend_on * p.outcome_skill_return * (a.outcomes[i] - a.outcomes_ref[i]) as f64;
         let target_skill = (a.skill_anchor[i] as f64
-            + p.peer_effect * (peer - a.ref_peer_skill[i]) as f64)
+            + p.peer_effect * (peer - a.ref_peer_skill[i]) as f64
+            + returns)
             .clamp(0.0, 1.0);
         let rate = (p.learning_rate * c).min(1.0);
         let old = a.skills[i] as f64;

@@ -1,9 +1,11 @@
 //! The digital dividend (Matthew effect) and the exclusion cost of digital-first services.
 //!
-//! Benefit per year: `Bᵢ = v_t · aᵢ · sᵢ · uᵢ · g(Rᵢ) · adoptionᵢ`, with u the
-//! capital-enhancing share of use, `g(R) = (0.1 + 2R)^θ` increasing in resources
-//! R = ½·education/2 + ½·income rank (van Dijk: those with a head start in resources gain
-//! more from a new one), and adoption the share of arrived waves taken up.
+//! Benefit per year: `Bᵢ = vᵢ · aᵢ · sᵢ · uᵢ · g(Rᵢ)`, with u the capital-enhancing share of
+//! use, `g(R) = (0.1 + 2R)^θ` increasing in resources R = ½·education/2 + ½·income rank
+//! (van Dijk: those with a head start in resources gain more from a new one), and
+//! `vᵢ = v_2025 + w · (waves i adopted)` the value of being digital to this agent: each wave
+//! it takes up adds value, so the dividend goes to those who adopt, and adoption follows
+//! readiness (see `technology`).
 //! Outcomes accumulate and depreciate: `o ← o + B − δ·o`, so `o* = B/δ`.
 //! Outcomes feed back into income (`economy`), learning (`appropriation`) and ties (`ties`).
 //! With `dividend_on = 0` outcomes stay at their 2025 level: no feedback.
@@ -11,7 +13,6 @@
 //! Digital-first services: expected failed contacts per year `6 · D_t · (1 − aᵢsᵢ)`, with
 //! D_t the share of services digital-first without an assisted channel.
 
-use super::technology::adoption_fraction;
 use crate::params::Params;
 use crate::world::World;
 
@@ -19,12 +20,8 @@ pub fn benefit(w: &World, p: &Params, i: usize) -> f64 {
     let a = &w.agents;
     let resources = 0.25 * a.edu[i] as f64 + 0.5 * w.income_rank[i] as f64;
     let g = (0.1 + 2.0 * resources).powf(p.resource_elasticity);
-    w.macro_state.digital_value
-        * a.access[i] as f64
-        * a.skills[i] as f64
-        * a.cap_use[i] as f64
-        * g
-        * adoption_fraction(w, i)
+    let value = p.digital_value_2025 + p.wave_value * a.adopted[i].count_ones() as f64;
+    value * a.access[i] as f64 * a.skills[i] as f64 * a.cap_use[i] as f64 * g
 }
 
 /// The outcome level an agent would settle at under today's conditions.

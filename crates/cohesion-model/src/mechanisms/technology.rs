@@ -3,7 +3,8 @@
 //! A new wave arrives every `wave_interval` years. Each non-adopter of an arrived wave adopts
 //! it with hazard `hᵢ = (p + q·(share of i's ties that adopted)) · aᵢ·mᵢ·sᵢ` (Bass 1969 on a
 //! network; the readiness term follows van Dijk's sequence: motivation, access, skills).
-//! The value of being digital is `v_t = v_2025 + w · Σ_k adoption share_k`, and each arrival
+//! The population's value of being digital, `v_t = v_2025 + w · Σ_k adoption share_k`, is
+//! reported; each agent's own value counts the waves it adopted (`dividend`). Each arrival
 //! moves the skill frontier (see `appropriation`). Digital-first substitution of services
 //! advances by `digital_first_speed` a year; assisted channels shield part of it.
 
@@ -73,11 +74,4 @@ fn diffuse(w: &mut World, p: &Params) {
         let count = w.agents.adopted.iter().filter(|&&x| x & bit != 0).count();
         w.macro_state.adoption[k as usize] = count as f64 / n as f64;
     }
-}
-
-/// Share of the arrived waves an agent has adopted, counting the 2025 technology as adopted
-/// by everyone online: (1 + adopted) / (1 + arrived).
-pub fn adoption_fraction(w: &World, i: usize) -> f64 {
-    let waves = w.macro_state.waves;
-    (1.0 + w.agents.adopted[i].count_ones() as f64) / (1.0 + waves as f64)
 }

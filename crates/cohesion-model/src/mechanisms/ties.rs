@@ -47,46 +47,53 @@ fn closed_off(w: &World, i: usize, j: usize) -> bool {
 }
 
 pub fn decay(w: &mut World, p: &Params) {
-    let n = w.n();
-    let wr = &*w;
-    let kept: Vec<Vec<(u32, u8)>> = (0..n)
-        .into_par_iter()
+    let World {
+        ties,
+        agents,
+        income_rank,
+        seed,
+        step,
+        ..
+    } = w;
+    let k = ties.capacity;
+    let (seed, step) = (*seed, *step);
+    let a = &*agents;
+    let rank = &income_rank[..];
+    let closed = |i: usize, j: usize| {
+        (a.has(i, WITHDRAWN) && rank[j] < 0.8) || (a.has(j, WITHDRAWN) && rank[i] < 0.8)
+    };
+    // Each agent compacts its own row in place; the decision for a pair is the same from
+    // both ends (pair-keyed stream, symmetric rate), so the network stays symmetric.
+    ties.partner
+        .par_chunks_mut(k)
+        .zip(ties.focus.par_chunks_mut(k))
+        .zip(ties.degree.par_iter_mut())
+        .enumerate()
         .with_min_len(CHUNK / 4)
-        .map(|i| {
-            let a = &wr.agents;
-            wr.ties
-                .partners(i)
-                .iter()
-                .zip(wr.ties.foci(i))
-                .filter(|(&j, &f)| {
-                    let j = j as usize;
-                    let focus = Focus::from_u8(f);
-                    let mut rate = if focus.is_given() {
-                        let mean_ind = 0.5 * (a.individualism[i] + a.individualism[j]) as f64;
-                        p.decay_given
-                            * (1.0 + p.individualism_loosening * mean_ind)
-                            * (1.0 - 0.4 * p.policy_community)
-                    } else {
-                        p.decay_elective
-                    };
-                    if closed_off(wr, i, j) {
-                        rate += p.withdraw_closure / 3.0;
-                    }
-                    !Stream::pair(wr.seed, wr.step, i as u32, j as u32, Purpose::TieDecay)
-                        .chance(rate)
-                })
-                .map(|(&j, &f)| (j, f))
-                .collect()
-        })
-        .collect();
-    let k = w.ties.capacity;
-    for (i, row) in kept.into_iter().enumerate() {
-        for (slot, (j, f)) in row.iter().enumerate() {
-            w.ties.partner[i * k + slot] = *j;
-            w.ties.focus[i * k + slot] = *f;
-        }
-        w.ties.degree[i] = row.len() as u8;
-    }
+        .for_each(|(i, ((partners, foci), degree))| {
+            let mut kept = 0;
+            for slot in 0..*degree as usize {
+                let j = partners[slot] as usize;
+                let focus = Focus::from_u8(foci[slot]);
+                let mut rate = if focus.is_given() {
+                    let mean_ind = 0.5 * (a.individualism[i] + a.individualism[j]) as f64;
+                    p.decay_given
+                        * (1.0 + p.individualism_loosening * mean_ind)
+                        * (1.0 - 0.4 * p.policy_community)
+                } else {
+                    p.decay_elective
+                };
+                if closed(i, j) {
+                    rate += p.withdraw_closure / 3.0;
+                }
+                if !Stream::pair(seed, step, i as u32, j as u32, Purpose::TieDecay).chance(rate) {
+                    partners[kept] = partners[slot];
+                    foci[kept] = foci[slot];
+                    kept += 1;
+                }
+            }
+            *degree = kept as u8;
+        });
 }
 
 fn focus_candidate(w: &World, i: usize, s: &mut Stream) -> Option<(usize, Focus)> {
@@ -135,10 +142,10 @@ pub fn form(w: &mut World, p: &Params) {
         return;
     }
     let wr = &*w;
-    let proposals: Vec<Vec<(u32, u8)>> = (0..n)
+    let proposals: Vec<(u32, u32, u8)> = (0..n)
         .into_par_iter()
         .with_min_len(CHUNK / 4)
-        .map(|i| {
+        .flat_map_iter(|i| {
             let a = &wr.agents;
             let mut out = Vec::new();
             if !wr.ties.has_room(i) {
@@ -174,15 +181,14 @@ pub fn form(w: &mut World, p: &Params) {
                     accept *= 1.0 - p.withdraw_closure;
                 }
                 if s.chance(accept) {
-                    out.push((j as u32, focus as u8));
+                    out.push((i as u32, j as u32, focus as u8));
                 }
             }
             out
         })
         .collect();
-    for (i, list) in proposals.into_iter().enumerate() {
-        for (j, f) in list {
-            w.ties.link(i, j as usize, Focus::from_u8(f));
-        }
+    // Accept in agent order, each only while both sides have room.
+    for (i, j, f) in proposals {
+        w.ties.link(i as usize, j as usize, Focus::from_u8(f));
     }
 }
