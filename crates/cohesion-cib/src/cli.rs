@@ -284,7 +284,7 @@ pub fn analyse(
 ) -> Result<Analysis> {
     let cib = analysed(judges, args)?;
     let scale = cib.scale;
-    let tol = args.tolerance as i32 * scale;
+    let tol = (args.tolerance.min(1 << 20) as i32).saturating_mul(scale);
     let engine = Engine::new(&cib, fixed, tol);
     let kind = succession(args);
     let mut notes = Vec::new();
@@ -353,7 +353,7 @@ pub fn analyse(
     let judge_engines: Vec<Engine> = if judges.len() > 1 {
         judges
             .iter()
-            .map(|j| Engine::new(j, fixed, args.tolerance as i32))
+            .map(|j| Engine::new(j, fixed, args.tolerance.min(1 << 20) as i32))
             .collect()
     } else {
         Vec::new()
@@ -390,7 +390,7 @@ pub fn analyse(
         .collect();
     let mut order: Vec<usize> = (0..found.len()).collect();
     if each {
-        let k = args.tolerance as i32;
+        let k = args.tolerance.min(1 << 20) as i32;
         let count = |i: usize| per_judge[i].iter().filter(|&&ic| ic <= k).count();
         order.sort_by_key(|&i| std::cmp::Reverse(count(i)));
     }
@@ -446,7 +446,7 @@ pub fn analyse(
             }
         }
         if judges.len() > 1 {
-            let k = args.tolerance as i32;
+            let k = args.tolerance.min(1 << 20) as i32;
             for &ic in &per_judge[i] {
                 row.push(Cell::Int(ic as i64));
             }
