@@ -413,6 +413,10 @@ pub fn analyse(
     cols.extend(cib.descriptors.iter().map(|d| d.name.clone()));
     cols.push("inconsistency".into());
     cols.push("total_impact_score".into());
+    let with_futures = !cib.futures.is_empty();
+    if with_futures {
+        cols.push("future".into());
+    }
     if show_basins {
         cols.push("basin_share".into());
         if sampled {
@@ -434,6 +438,9 @@ pub fn analyse(
         }
         row.push(cell(f.inconsistency, scale));
         row.push(cell(f.tis, scale));
+        if with_futures {
+            row.push(cib.futures_of(&f.scenario).join("; ").into());
+        }
         if let Some(b) = &basins {
             if show_basins {
                 let c = share.get(f.scenario.as_slice()).copied().unwrap_or(0);
@@ -465,6 +472,23 @@ pub fn analyse(
     };
     if mc.is_none() {
         notes.push(format!("{} of {space} scenarios {what}", found.len()));
+    }
+    if with_futures {
+        let per: Vec<String> = cib
+            .futures
+            .iter()
+            .map(|(name, _)| {
+                let n = found
+                    .iter()
+                    .filter(|f| cib.futures_of(&f.scenario).contains(&name.as_str()))
+                    .count();
+                format!("{name} {n}")
+            })
+            .collect();
+        notes.push(format!(
+            "named futures (scenarios listed): {}",
+            per.join(", ")
+        ));
     }
     if judges.len() > 1 {
         notes.push(format!(
