@@ -1,12 +1,16 @@
 //! The `cohesion cib` command: arguments, the analysis they ask for, and its table.
 
-use crate::engine::{chao1, wilson95, Algorithm, Attractor, Basins, Engine, Found, Succession};
+use crate::engine::{
+    chao1, wilson95, Algorithm, Attractor, Basins, Engine, Found, Progress, Succession,
+};
 use crate::ensemble::{combine, Combine};
 use crate::model::{Cib, FORCES};
 use cohesion_io::{Cell, Error, Result, Table};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Scenario spaces up to this size are searched exhaustively; larger ones by Monte Carlo
 /// succession unless `--monte-carlo` says otherwise. 20 descriptors × 3 variants (3.5·10⁹)
@@ -206,7 +210,7 @@ fn run_inner(args: &CibArgs) -> Result<()> {
         return Ok(());
     }
 
-    let analysis = analyse(&judges, &names, &fixed, args)?;
+    let analysis = with_progress_line(|p| analyse(&judges, &names, &fixed, args, p))?;
     emit(&analysis, args)?;
     if let Some(n) = args.to_scenario {
         let out = args
@@ -281,11 +285,15 @@ pub fn analyse(
     names: &[String],
     fixed: &[(usize, u8)],
     args: &CibArgs,
+    progress: Option<Arc<Progress>>,
 ) -> Result<Analysis> {
     let cib = analysed(judges, args)?;
     let scale = cib.scale;
     let tol = (args.tolerance.min(1 << 20) as i32).saturating_mul(scale);
-    let engine = Engine::new(&cib, fixed, tol);
+    let mut engine = Engine::new(&cib, fixed, tol);
+    if let Some(p) = progress {
+        engine = engine.with_progress(p);
+    }
     let kind = succession(args);
     let mut notes = Vec::new();
     if cib.provenance.as_deref() == Some("reconstructed") {
@@ -556,6 +564,43 @@ pub fn analyse(
         table,
         scenarios,
         cib,
+    })
+}
+
+/// Run `work`, showing `done/total` on standard error once it has taken more than a second,
+/// when standard error is a terminal (long searches and basins; DESIGN §2).
+fn with_progress_line<T>(work: impl FnOnce(Option<Arc<Progress>>) -> T) -> T {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return work(None);
+    }
+    let p = Arc::new(Progress::default());
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|sc| {
+        let (p2, stop2) = (Arc::clone(&p), &stop);
+        sc.spawn(move || {
+            let t0 = std::time::Instant::now();
+            let mut shown = false;
+            while !stop2.load(Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                if t0.elapsed().as_secs_f64() > 1.0 {
+                    let (d, n) = (
+                        p2.done.load(Ordering::Relaxed),
+                        p2.total.load(Ordering::Relaxed),
+                    );
+                    if n > 0 {
+                        eprint!("\r{:5.1}% ({d} of {n})   ", 100.0 * d as f64 / n as f64);
+                        shown = true;
+                    }
+                }
+            }
+            if shown {
+                eprint!("\r{}\r", " ".repeat(40));
+            }
+        });
+        let out = work(Some(p));
+        stop.store(true, Ordering::Relaxed);
+        out
     })
 }
 

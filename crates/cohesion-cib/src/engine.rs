@@ -19,8 +19,8 @@ use crate::model::Cib;
 use crate::rng::SplitMix64;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicU16, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// A scenario found by the search, with its scores in stored units (see [`Cib::scale`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +87,22 @@ pub struct Engine {
     m: Vec<i32>,
     fixed: Vec<Option<u8>>,
     tol: i32,
+    progress: Option<Arc<Progress>>,
+}
+
+/// Work counters a caller may watch from another thread to show progress: `total` units
+/// (prefix chunks of a search, or starting scenarios of basins) and `done` so far.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub done: AtomicU64,
+    pub total: AtomicU64,
+}
+
+impl Progress {
+    fn start(&self, total: u64) {
+        self.done.store(0, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+    }
 }
 
 /// Aim for at least this many chunks so rayon can balance uneven branch-and-bound work.
@@ -110,6 +126,25 @@ impl Engine {
             m: cib.cells.clone(),
             fixed: f,
             tol: tolerance.max(0),
+            progress: None,
+        }
+    }
+
+    /// Count finished work in `p` (see [`Progress`]).
+    pub fn with_progress(mut self, p: Arc<Progress>) -> Self {
+        self.progress = Some(p);
+        self
+    }
+
+    fn tick(&self, units: u64) {
+        if let Some(p) = &self.progress {
+            p.done.fetch_add(units, Ordering::Relaxed);
+        }
+    }
+
+    fn begin(&self, total: u64) {
+        if let Some(p) = &self.progress {
+            p.start(total);
         }
     }
 
@@ -240,6 +275,7 @@ impl Engine {
             prefixes *= (hi - lo) as u128;
             p += 1;
         }
+        self.begin(prefixes as u64);
         let per_prefix: Vec<Vec<Found>> = (0..prefixes as u64)
             .into_par_iter()
             .map(|mut idx| {
@@ -252,6 +288,7 @@ impl Engine {
                 }
                 let mut out = Vec::new();
                 f(p, &mut s, &mut out);
+                self.tick(1);
                 out
             })
             .collect();
@@ -646,6 +683,7 @@ impl Engine {
             return self.basins_exact(kind, space as u64);
         }
         let chunks = samples.div_ceil(BASIN_CHUNK);
+        self.begin(samples);
         let maps: Vec<HashMap<Attractor, u64>> = (0..chunks)
             .into_par_iter()
             .map(|c| {
@@ -661,6 +699,7 @@ impl Engine {
                     }
                     *map.entry(self.attractor_of(&s, kind)).or_insert(0) += 1;
                 }
+                self.tick(hi - lo);
                 map
             })
             .collect();
@@ -716,6 +755,7 @@ impl Engine {
             Some(id)
         };
         let chunks = space.div_ceil(BASIN_CHUNK);
+        self.begin(space);
         let parts: Vec<(Vec<u64>, HashMap<Attractor, u64>)> = (0..chunks)
             .into_par_iter()
             .map(|c| {
@@ -775,6 +815,7 @@ impl Engine {
                     }
                     by_id[id as usize] += 1;
                 }
+                self.tick(hi - lo);
                 (by_id, unmemo)
             })
             .collect();
