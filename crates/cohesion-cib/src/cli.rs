@@ -86,8 +86,8 @@ pub struct CibArgs {
     /// (automatic, with 100000 starts, beyond 10¹⁰ scenarios).
     #[arg(long, value_name = "N")]
     pub monte_carlo: Option<u64>,
-    /// Search exhaustively even beyond 10¹⁰ scenarios (branch-and-bound is usually fast
-    /// enough on dense matrices; sparse ones prune less).
+    /// Search exhaustively even beyond 10¹⁰ scenarios (branch-and-bound often manages;
+    /// how well it prunes depends on the matrix).
     #[arg(long, conflicts_with = "monte_carlo")]
     pub exhaustive: bool,
     /// Exact basins up to this many starting scenarios, sampled beyond.
