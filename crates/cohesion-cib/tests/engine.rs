@@ -116,7 +116,13 @@ fn sizes() -> impl Strategy<Value = Vec<usize>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+    // a fixed seed keeps the suite reproducible; failures are still shrunk and reported
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_127),
+        failure_persistence: None,
+        .. ProptestConfig::default()
+    })]
 
     #[test]
     fn consistent_iff_fixed_point_of_both_successions(counts in sizes(), seed in any::<u64>()) {
