@@ -1,12 +1,16 @@
 //! The `cohesion cib` command: arguments, the analysis they ask for, and its table.
 
-use crate::engine::{chao1, wilson95, Algorithm, Attractor, Basins, Engine, Found, Succession};
+use crate::engine::{
+    chao1, wilson95, Algorithm, Attractor, Basins, Engine, Found, Progress, Succession,
+};
 use crate::ensemble::{combine, Combine};
 use crate::model::{Cib, FORCES};
 use cohesion_io::{Cell, Error, Result, Table};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Scenario spaces up to this size are searched exhaustively; larger ones by Monte Carlo
 /// succession unless `--monte-carlo` says otherwise. 20 descriptors × 3 variants (3.5·10⁹)
@@ -82,8 +86,8 @@ pub struct CibArgs {
     /// (automatic, with 100000 starts, beyond 10¹⁰ scenarios).
     #[arg(long, value_name = "N")]
     pub monte_carlo: Option<u64>,
-    /// Search exhaustively even beyond 10¹⁰ scenarios (branch-and-bound is usually fast
-    /// enough on dense matrices; sparse ones prune less).
+    /// Search exhaustively even beyond 10¹⁰ scenarios (branch-and-bound often manages;
+    /// how well it prunes depends on the matrix).
     #[arg(long, conflicts_with = "monte_carlo")]
     pub exhaustive: bool,
     /// Exact basins up to this many starting scenarios, sampled beyond.
@@ -206,7 +210,7 @@ fn run_inner(args: &CibArgs) -> Result<()> {
         return Ok(());
     }
 
-    let analysis = analyse(&judges, &names, &fixed, args)?;
+    let analysis = with_progress_line(|p| analyse(&judges, &names, &fixed, args, p))?;
     emit(&analysis, args)?;
     if let Some(n) = args.to_scenario {
         let out = args
@@ -281,11 +285,15 @@ pub fn analyse(
     names: &[String],
     fixed: &[(usize, u8)],
     args: &CibArgs,
+    progress: Option<Arc<Progress>>,
 ) -> Result<Analysis> {
     let cib = analysed(judges, args)?;
     let scale = cib.scale;
-    let tol = args.tolerance as i32 * scale;
-    let engine = Engine::new(&cib, fixed, tol);
+    let tol = (args.tolerance.min(1 << 20) as i32).saturating_mul(scale);
+    let mut engine = Engine::new(&cib, fixed, tol);
+    if let Some(p) = progress {
+        engine = engine.with_progress(p);
+    }
     let kind = succession(args);
     let mut notes = Vec::new();
     if cib.provenance.as_deref() == Some("reconstructed") {
@@ -353,7 +361,7 @@ pub fn analyse(
     let judge_engines: Vec<Engine> = if judges.len() > 1 {
         judges
             .iter()
-            .map(|j| Engine::new(j, fixed, args.tolerance as i32))
+            .map(|j| Engine::new(j, fixed, args.tolerance.min(1 << 20) as i32))
             .collect()
     } else {
         Vec::new()
@@ -390,7 +398,7 @@ pub fn analyse(
         .collect();
     let mut order: Vec<usize> = (0..found.len()).collect();
     if each {
-        let k = args.tolerance as i32;
+        let k = args.tolerance.min(1 << 20) as i32;
         let count = |i: usize| per_judge[i].iter().filter(|&&ic| ic <= k).count();
         order.sort_by_key(|&i| std::cmp::Reverse(count(i)));
     }
@@ -413,6 +421,10 @@ pub fn analyse(
     cols.extend(cib.descriptors.iter().map(|d| d.name.clone()));
     cols.push("inconsistency".into());
     cols.push("total_impact_score".into());
+    let with_futures = !cib.futures.is_empty();
+    if with_futures {
+        cols.push("future".into());
+    }
     if show_basins {
         cols.push("basin_share".into());
         if sampled {
@@ -434,6 +446,9 @@ pub fn analyse(
         }
         row.push(cell(f.inconsistency, scale));
         row.push(cell(f.tis, scale));
+        if with_futures {
+            row.push(cib.futures_of(&f.scenario).join("; ").into());
+        }
         if let Some(b) = &basins {
             if show_basins {
                 let c = share.get(f.scenario.as_slice()).copied().unwrap_or(0);
@@ -446,7 +461,7 @@ pub fn analyse(
             }
         }
         if judges.len() > 1 {
-            let k = args.tolerance as i32;
+            let k = args.tolerance.min(1 << 20) as i32;
             for &ic in &per_judge[i] {
                 row.push(Cell::Int(ic as i64));
             }
@@ -465,6 +480,23 @@ pub fn analyse(
     };
     if mc.is_none() {
         notes.push(format!("{} of {space} scenarios {what}", found.len()));
+    }
+    if with_futures {
+        let per: Vec<String> = cib
+            .futures
+            .iter()
+            .map(|(name, _)| {
+                let n = found
+                    .iter()
+                    .filter(|f| cib.futures_of(&f.scenario).contains(&name.as_str()))
+                    .count();
+                format!("{name} {n}")
+            })
+            .collect();
+        notes.push(format!(
+            "named futures (scenarios listed): {}",
+            per.join(", ")
+        ));
     }
     if judges.len() > 1 {
         notes.push(format!(
@@ -532,6 +564,43 @@ pub fn analyse(
         table,
         scenarios,
         cib,
+    })
+}
+
+/// Run `work`, showing `done/total` on standard error once it has taken more than a second,
+/// when standard error is a terminal (long searches and basins; DESIGN §2).
+fn with_progress_line<T>(work: impl FnOnce(Option<Arc<Progress>>) -> T) -> T {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return work(None);
+    }
+    let p = Arc::new(Progress::default());
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|sc| {
+        let (p2, stop2) = (Arc::clone(&p), &stop);
+        sc.spawn(move || {
+            let t0 = std::time::Instant::now();
+            let mut shown = false;
+            while !stop2.load(Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                if t0.elapsed().as_secs_f64() > 1.0 {
+                    let (d, n) = (
+                        p2.done.load(Ordering::Relaxed),
+                        p2.total.load(Ordering::Relaxed),
+                    );
+                    if n > 0 {
+                        eprint!("\r{:5.1}% ({d} of {n})   ", 100.0 * d as f64 / n as f64);
+                        shown = true;
+                    }
+                }
+            }
+            if shown {
+                eprint!("\r{}\r", " ".repeat(40));
+            }
+        });
+        let out = work(Some(p));
+        stop.store(true, Ordering::Relaxed);
+        out
     })
 }
 

@@ -19,6 +19,8 @@ use crate::model::Cib;
 use crate::rng::SplitMix64;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// A scenario found by the search, with its scores in stored units (see [`Cib::scale`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +87,22 @@ pub struct Engine {
     m: Vec<i32>,
     fixed: Vec<Option<u8>>,
     tol: i32,
+    progress: Option<Arc<Progress>>,
+}
+
+/// Work counters a caller may watch from another thread to show progress: `total` units
+/// (prefix chunks of a search, or starting scenarios of basins) and `done` so far.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub done: AtomicU64,
+    pub total: AtomicU64,
+}
+
+impl Progress {
+    fn start(&self, total: u64) {
+        self.done.store(0, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+    }
 }
 
 /// Aim for at least this many chunks so rayon can balance uneven branch-and-bound work.
@@ -108,6 +126,25 @@ impl Engine {
             m: cib.cells.clone(),
             fixed: f,
             tol: tolerance.max(0),
+            progress: None,
+        }
+    }
+
+    /// Count finished work in `p` (see [`Progress`]).
+    pub fn with_progress(mut self, p: Arc<Progress>) -> Self {
+        self.progress = Some(p);
+        self
+    }
+
+    fn tick(&self, units: u64) {
+        if let Some(p) = &self.progress {
+            p.done.fetch_add(units, Ordering::Relaxed);
+        }
+    }
+
+    fn begin(&self, total: u64) {
+        if let Some(p) = &self.progress {
+            p.start(total);
         }
     }
 
@@ -238,6 +275,7 @@ impl Engine {
             prefixes *= (hi - lo) as u128;
             p += 1;
         }
+        self.begin(prefixes as u64);
         let per_prefix: Vec<Vec<Found>> = (0..prefixes as u64)
             .into_par_iter()
             .map(|mut idx| {
@@ -250,6 +288,7 @@ impl Engine {
                 }
                 let mut out = Vec::new();
                 f(p, &mut s, &mut out);
+                self.tick(1);
                 out
             })
             .collect();
@@ -640,28 +679,27 @@ impl Engine {
     /// drawn per chunk so any thread count gives the same result).
     pub fn basins(&self, kind: Succession, exact_limit: u64, samples: u64, seed: u64) -> Basins {
         let space = self.space();
-        let exact = space <= exact_limit as u128;
-        let starts = if exact { space as u64 } else { samples };
-        let chunks = starts.div_ceil(BASIN_CHUNK);
+        if space <= exact_limit as u128 {
+            return self.basins_exact(kind, space as u64);
+        }
+        let chunks = samples.div_ceil(BASIN_CHUNK);
+        self.begin(samples);
         let maps: Vec<HashMap<Attractor, u64>> = (0..chunks)
             .into_par_iter()
             .map(|c| {
                 let mut map: HashMap<Attractor, u64> = HashMap::new();
                 let lo = c * BASIN_CHUNK;
-                let hi = (lo + BASIN_CHUNK).min(starts);
+                let hi = (lo + BASIN_CHUNK).min(samples);
                 let mut rng = SplitMix64::for_chunk(seed, c);
                 let mut s = vec![0u8; self.n];
-                for idx in lo..hi {
-                    if exact {
-                        self.decode(idx as u128, &mut s);
-                    } else {
-                        for (j, x) in s.iter_mut().enumerate() {
-                            let (a, b) = self.allowed(j);
-                            *x = a + rng.below((b - a) as u64) as u8;
-                        }
+                for _ in lo..hi {
+                    for (j, x) in s.iter_mut().enumerate() {
+                        let (a, b) = self.allowed(j);
+                        *x = a + rng.below((b - a) as u64) as u8;
                     }
                     *map.entry(self.attractor_of(&s, kind)).or_insert(0) += 1;
                 }
+                self.tick(hi - lo);
                 map
             })
             .collect();
@@ -673,8 +711,130 @@ impl Engine {
         }
         Basins {
             counts: total.into_iter().collect(),
-            starts,
-            exact,
+            starts: samples,
+            exact: false,
+        }
+    }
+
+    /// Exact basins with memoisation: a table holds, per scenario, the id of the attractor
+    /// its succession reaches (0 = not yet known; 2 bytes a scenario). A start follows the
+    /// succession map until it meets a scenario already resolved or finds its attractor,
+    /// then writes the id into every scenario it passed — every later scenario of the
+    /// path has the same attractor, the map being deterministic. So each scenario is
+    /// stepped through about once instead of once per start passing it. Threads may
+    /// resolve the same scenario twice but always write the same id, so the counts do not
+    /// depend on scheduling. Attractors beyond 65 535 distinct ones are counted unmemoised.
+    fn basins_exact(&self, kind: Succession, space: u64) -> Basins {
+        let mut stride = vec![0u64; self.n];
+        let mut st = 1u64;
+        for j in (0..self.n).rev() {
+            stride[j] = st;
+            let (lo, hi) = self.allowed(j);
+            st *= (hi - lo) as u64;
+        }
+        let index = |s: &[u8]| -> u64 {
+            s.iter()
+                .enumerate()
+                .map(|(j, &v)| (v - self.allowed(j).0) as u64 * stride[j])
+                .sum()
+        };
+        let table: Vec<AtomicU16> = (0..space).map(|_| AtomicU16::new(0)).collect();
+        let registry: Mutex<(HashMap<Attractor, u16>, Vec<Attractor>)> =
+            Mutex::new((HashMap::new(), Vec::new()));
+        let register = |a: &Attractor| -> Option<u16> {
+            let mut r = registry.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(&id) = r.0.get(a) {
+                return Some(id);
+            }
+            if r.1.len() >= u16::MAX as usize {
+                return None;
+            }
+            r.1.push(a.clone());
+            let id = r.1.len() as u16;
+            r.0.insert(a.clone(), id);
+            Some(id)
+        };
+        let chunks = space.div_ceil(BASIN_CHUNK);
+        self.begin(space);
+        let parts: Vec<(Vec<u64>, HashMap<Attractor, u64>)> = (0..chunks)
+            .into_par_iter()
+            .map(|c| {
+                let mut by_id: Vec<u64> = Vec::new();
+                let mut unmemo: HashMap<Attractor, u64> = HashMap::new();
+                let mut s = vec![0u8; self.n];
+                let mut b = vec![0i32; self.nv];
+                let mut scratch = vec![0u8; self.n];
+                let mut tortoise = vec![0u8; self.n];
+                let mut visited: Vec<u64> = Vec::new();
+                let lo = c * BASIN_CHUNK;
+                let hi = (lo + BASIN_CHUNK).min(space);
+                for idx in lo..hi {
+                    let mut id = table[idx as usize].load(Ordering::Relaxed);
+                    if id == 0 {
+                        self.decode(idx as u128, &mut s);
+                        self.balance_into(&s, &mut b);
+                        visited.clear();
+                        visited.push(idx);
+                        tortoise.copy_from_slice(&s);
+                        self.advance(kind, &mut s, &mut b, &mut scratch, None);
+                        let (mut power, mut lam) = (1u64, 1u64);
+                        let mut known = 0u16;
+                        while tortoise != s {
+                            let h = index(&s);
+                            known = table[h as usize].load(Ordering::Relaxed);
+                            if known != 0 {
+                                break;
+                            }
+                            visited.push(h);
+                            if power == lam {
+                                tortoise.copy_from_slice(&s);
+                                power *= 2;
+                                lam = 0;
+                            }
+                            self.advance(kind, &mut s, &mut b, &mut scratch, None);
+                            lam += 1;
+                        }
+                        id = if known != 0 {
+                            known
+                        } else {
+                            let a = self.attractor_of(&s, kind);
+                            match register(&a) {
+                                Some(id) => id,
+                                None => {
+                                    *unmemo.entry(a).or_insert(0) += 1;
+                                    continue;
+                                }
+                            }
+                        };
+                        for &v in &visited {
+                            table[v as usize].store(id, Ordering::Relaxed);
+                        }
+                    }
+                    if by_id.len() <= id as usize {
+                        by_id.resize(id as usize + 1, 0);
+                    }
+                    by_id[id as usize] += 1;
+                }
+                self.tick(hi - lo);
+                (by_id, unmemo)
+            })
+            .collect();
+        let names = registry.into_inner().unwrap_or_else(|e| e.into_inner()).1;
+        let mut total: BTreeMap<Attractor, u64> = BTreeMap::new();
+        for (by_id, unmemo) in parts {
+            for (id, &count) in by_id.iter().enumerate().skip(1) {
+                if count > 0 {
+                    *total.entry(names[id - 1].clone()).or_insert(0) += count;
+                }
+            }
+            for (k, v) in unmemo {
+                *total.entry(k).or_insert(0) += v;
+            }
+        }
+        Basins {
+            counts: total.into_iter().collect(),
+            starts: space,
+            exact: true,
         }
     }
 }

@@ -3,8 +3,9 @@
 //! * **mean**: each cell is the mean over the judges who scored it (cells left open with
 //!   `?` are skipped, so a judge who abstains does not pull the mean to 0):
 //!   `M̄[u][t] = Σ_{j scored} M_j[u][t] / #{j scored}`. To keep the engine in exact integer
-//!   arithmetic the cells are stored multiplied by `L = lcm(1, …, J)` and [`Cib::scale`]
-//!   is set to `L`; every count of judges divides `L`, so no rounding happens.
+//!   arithmetic the cells are stored multiplied by `L`, the lcm of the numbers of judges
+//!   that scored each cell (just `J` when nobody abstained), and [`Cib::scale`] is set to
+//!   `L`; every count divides `L`, so no rounding happens.
 //! * **sum**: `Σ_j M_j[u][t]` (open cells count 0), scale 1.
 //!
 //! Per-judge results side by side are computed by the command from each judge's own matrix.
@@ -25,14 +26,9 @@ fn gcd(a: i64, b: i64) -> i64 {
     }
 }
 
-/// `lcm(1..=j)`, the common multiple used to store means exactly.
-pub fn lcm_upto(j: usize) -> i64 {
-    (1..=j as i64).fold(1, |l, k| l / gcd(l, k) * k)
-}
-
 /// Combine matrices that share descriptors and variants (checked by the caller with
 /// [`Cib::same_structure`]). Returns `None` when the stored values would not fit `i32`
-/// arithmetic safely (more than about 20 judges for the mean).
+/// arithmetic safely (very many judges with ragged abstentions, or huge matrices).
 pub fn combine(judges: &[Cib], how: Combine) -> Option<Cib> {
     let first = judges.first()?;
     let mut out = first.clone();
@@ -52,19 +48,30 @@ pub fn combine(judges: &[Cib], how: Combine) -> Option<Cib> {
     }
     let lo = judges.iter().map(|j| j.range.0).min().unwrap_or(-3) as i64;
     let hi = judges.iter().map(|j| j.range.1).max().unwrap_or(3) as i64;
-    let (scale, range) = match how {
-        Combine::Mean => {
-            let l = lcm_upto(judges.len());
-            (l, (lo * l, hi * l))
+    // the mean is stored × L, with L the lcm of the judge counts that actually occur
+    // (usually just J, when every judge scored every cell), so every mean is an integer
+    let mut l = 1i64;
+    for c in 0..first.cells.len() {
+        let count = judges.iter().filter(|j| j.scored[c]).count() as i64;
+        if count > 0 {
+            l = l / gcd(l, count) * count;
         }
+        if l > i32::MAX as i64 {
+            return None;
+        }
+    }
+    let (scale, range) = match how {
+        Combine::Mean => (l, (lo * l, hi * l)),
         Combine::Sum => {
             let n = judges.len() as i64;
             (1, (lo * n, hi * n))
         }
     };
-    // a balance sums one cell per descriptor; keep that far from overflow
-    let bound = range.1.max(-range.0) * first.descriptors.len() as i64;
-    if bound > i32::MAX as i64 / 4 {
+    // a balance sums one cell per descriptor and the total impact score one balance per
+    // descriptor; keep both far from i32 overflow
+    let nd = first.descriptors.len() as i64;
+    let bound = range.1.max(-range.0).saturating_mul(nd).saturating_mul(nd);
+    if bound > i32::MAX as i64 / 2 {
         return None;
     }
     for c in 0..out.cells.len() {
@@ -112,6 +119,5 @@ mod tests {
         let s = combine(&[a, b, c], Combine::Sum).unwrap();
         assert_eq!(s.cell(0, 2), 3);
         assert_eq!(s.scale, 1);
-        assert_eq!(lcm_upto(4), 12);
     }
 }

@@ -27,6 +27,11 @@
 //! high = [1, -1]
 //! low  = [-1, 1]
 //!
+//! # Named futures (optional): partial scenarios; consistent scenarios matching one are
+//! # marked in the output's `future` column.
+//! [future."Boom"]
+//! economy = "growth"
+//!
 //! # Bridge to `cohesion run`: the model force `public_values` reads descriptor `economy`.
 //! [mapping.public_values]
 //! descriptor = "economy"               # optional; defaults to the force's own name
@@ -62,6 +67,8 @@ struct RawFile {
     impact: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Section>>,
     #[serde(default)]
     mapping: BTreeMap<Spanned<String>, Spanned<RawMapping>>,
+    #[serde(default)]
+    future: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -354,6 +361,47 @@ pub fn parse(text: &str, file: &Path) -> Result<Cib> {
             values,
         });
     }
+    for (name, assign) in &raw.future {
+        let field = format!("future.{}", name.get_ref());
+        if assign.is_empty() {
+            return Err(Error::at(
+                file,
+                line(name.span().start),
+                Some(&field),
+                "a future names at least one descriptor = variant",
+            ));
+        }
+        let mut fv = Vec::new();
+        for (d, v) in assign {
+            let di = cib.descriptor_index(d.get_ref()).ok_or_else(|| {
+                Error::at(
+                    file,
+                    line(d.span().start),
+                    Some(&field),
+                    format!("no descriptor named `{}`", d.get_ref()),
+                )
+            })?;
+            let vi = cib.descriptors[di]
+                .variants
+                .iter()
+                .position(|x| x == v.get_ref())
+                .ok_or_else(|| {
+                    Error::at(
+                        file,
+                        line(v.span().start),
+                        Some(&field),
+                        format!(
+                            "descriptor `{}` has no variant `{}`",
+                            d.get_ref(),
+                            v.get_ref()
+                        ),
+                    )
+                })?;
+            fv.push((di, vi as u8));
+        }
+        fv.sort_unstable();
+        cib.futures.push((name.get_ref().clone(), fv));
+    }
     Ok(cib)
 }
 
@@ -455,6 +503,18 @@ pub fn write(cib: &Cib) -> String {
             .map(|(v, x)| format!("{} = {x:?}", key(v)))
             .collect();
         let _ = writeln!(o, "values = {{ {} }}", vals.join(", "));
+    }
+    for (name, fv) in &cib.futures {
+        let _ = writeln!(o, "\n[future.{}]", key(name));
+        for &(d, v) in fv {
+            let d = &cib.descriptors[d];
+            let _ = writeln!(
+                o,
+                "{} = {}",
+                key(&d.name),
+                key_string(&d.variants[v as usize])
+            );
+        }
     }
     o
 }

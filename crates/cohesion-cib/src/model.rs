@@ -56,6 +56,9 @@ pub struct Cib {
     /// mean stores cells multiplied by the lcm of judge counts so arithmetic stays exact.
     pub scale: i32,
     pub mapping: Vec<ForceMapping>,
+    /// Named futures as partial scenarios (e.g. the study's four), each a list of
+    /// `(descriptor, variant)`; the output marks the consistent scenarios that match one.
+    pub futures: Vec<(String, Vec<(usize, u8)>)>,
 }
 
 impl Cib {
@@ -72,6 +75,7 @@ impl Cib {
             scored: vec![true; total * total],
             scale: 1,
             mapping: Vec::new(),
+            futures: Vec::new(),
         }
     }
 
@@ -170,6 +174,15 @@ impl Cib {
             )));
         }
         Ok(out)
+    }
+
+    /// Names of the declared futures that scenario `s` matches.
+    pub fn futures_of(&self, s: &[u8]) -> Vec<&str> {
+        self.futures
+            .iter()
+            .filter(|(_, fv)| fv.iter().all(|&(d, v)| s[d] == v))
+            .map(|(n, _)| n.as_str())
+            .collect()
     }
 
     /// `descriptor=variant, …` for messages.

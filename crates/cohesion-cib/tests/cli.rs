@@ -42,7 +42,7 @@ fn study_table_is_identical_for_any_thread_count() {
         "{header}"
     );
     assert!(
-        header.ends_with("inconsistency,total_impact_score,basin_share"),
+        header.ends_with("inconsistency,total_impact_score,future,basin_share"),
         "{header}"
     );
     // ordered by total impact score, highest first
@@ -53,6 +53,22 @@ fn study_table_is_identical_for_any_thread_count() {
         .collect();
     assert!(!tis.is_empty());
     assert!(tis.windows(2).all(|w| w[0] >= w[1]), "{tis:?}");
+}
+
+#[test]
+fn study_finding_big_business_and_user_utopia_are_consistent_wild_west_and_big_brother_not() {
+    let c = p("futures.csv");
+    run(&args(&["study", "--csv", &c])).unwrap();
+    let t = std::fs::read_to_string(&c).unwrap();
+    let futures: Vec<&str> = t
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(13).unwrap())
+        .collect();
+    assert_eq!(futures.len(), 10);
+    assert_eq!(futures[0], "Big Business");
+    assert_eq!(futures.iter().filter(|f| **f == "User Utopia").count(), 7);
+    assert!(!futures.contains(&"Wild West") && !futures.contains(&"Big Brother"));
 }
 
 #[test]

@@ -4,6 +4,7 @@ use cohesion_cib::engine::{chao1, wilson95};
 use cohesion_cib::model::{random_cib, Descriptor};
 use cohesion_cib::{Algorithm, Attractor, Cib, Engine, Succession};
 use proptest::prelude::*;
+use std::collections::BTreeMap;
 
 fn two_by_two(ab: [[i32; 2]; 2], ba: [[i32; 2]; 2]) -> Cib {
     let d = |n: &str, v: [&str; 2]| Descriptor {
@@ -115,7 +116,13 @@ fn sizes() -> impl Strategy<Value = Vec<usize>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+    // a fixed seed keeps the suite reproducible; failures are still shrunk and reported
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_127),
+        failure_persistence: None,
+        .. ProptestConfig::default()
+    })]
 
     #[test]
     fn consistent_iff_fixed_point_of_both_successions(counts in sizes(), seed in any::<u64>()) {
@@ -125,6 +132,8 @@ proptest! {
         let all = e.search(Algorithm::Naive);
         let mut s = vec![0u8; counts.len()];
         let mut n_fixed = 0;
+        let mut by_g: BTreeMap<Attractor, u64> = BTreeMap::new();
+        let mut by_q: BTreeMap<Attractor, u64> = BTreeMap::new();
         for mut idx in 0..space {
             for j in (0..counts.len()).rev() {
                 s[j] = (idx % counts[j]) as u8;
@@ -142,8 +151,16 @@ proptest! {
             prop_assert_eq!(&e.attractor_of(&s, Succession::Global), &g.attractor);
             prop_assert_eq!(&e.attractor_of(&s, Succession::Sequential), &q.attractor);
             n_fixed += fixed_g as usize;
+            *by_g.entry(g.attractor).or_insert(0) += 1;
+            *by_q.entry(q.attractor).or_insert(0) += 1;
         }
         prop_assert_eq!(n_fixed, all.len());
+        // memoised exact basins agree with running every start on its own
+        let bg = e.basins(Succession::Global, u64::MAX, 0, 0);
+        prop_assert!(bg.exact);
+        prop_assert_eq!(bg.counts, by_g.into_iter().collect::<Vec<_>>());
+        let bq = e.basins(Succession::Sequential, u64::MAX, 0, 0);
+        prop_assert_eq!(bq.counts, by_q.into_iter().collect::<Vec<_>>());
     }
 
     #[test]
@@ -170,12 +187,16 @@ fn results_do_not_depend_on_the_thread_count() {
                 (
                     e.search(Algorithm::BranchAndBound),
                     e.basins(Succession::Global, 0, 20_000, 7),
+                    e.basins(Succession::Global, u64::MAX, 0, 0),
                 )
             })
     };
-    let (f1, b1) = run(1);
-    let (f2, b2) = run(2);
-    let (f3, b3) = run(3);
+    let (f1, b1, x1) = run(1);
+    let (f2, b2, x2) = run(2);
+    let (f3, b3, x3) = run(3);
+    assert_eq!(x1, x2);
+    assert_eq!(x1, x3);
+    assert_eq!(x1.starts, 19_683);
     assert!(!f1.is_empty());
     assert_eq!(f1, f2);
     assert_eq!(f1, f3);

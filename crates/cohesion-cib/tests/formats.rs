@@ -31,6 +31,8 @@ fn toml_round_trips_with_open_cells_and_mapping() {
         descriptor: 0,
         values: vec![0.85, 0.2],
     });
+    c.futures
+        .push(("Utopia \"one\"".into(), vec![(0, 1), (1, 2)]));
     let text = format_toml::write(&c);
     let back = format_toml::parse(&text, Path::new("x.toml")).unwrap();
     assert_eq!(back, c);
@@ -167,6 +169,8 @@ fn unknown_names_and_bad_mapping_are_located() {
     assert!(m.contains(":20:") && m.contains("must be in 0..1"), "{m}");
     let m = toml_err(&format!("{GOOD}\n[mapping.publik_values]\ndescriptor = \"economy\"\nvalues = {{ growth = 1, stagnation = 0 }}\n"));
     assert!(m.contains("unknown force `publik_values`"), "{m}");
+    let m = toml_err(&format!("{GOOD}\n[future.boom]\neconomy = \"boom\"\n"));
+    assert!(m.contains(":19:") && m.contains("no variant `boom`"), "{m}");
     let m = toml_err(&GOOD.replace("growth = [2, -2]", "growth = [2, \"x\"]"));
     assert!(m.contains("expected an integer or \"?\""), "{m}");
 }
