@@ -259,11 +259,20 @@ fn indicators_do_not_depend_on_population_size() {
             off.push(format!("{ind}: {a:.4} at 8 000 vs {b:.4} at 40 000"));
         }
     }
-    for (ind, tol) in [("mean_ties", 0.5), ("income_gini", 0.01), ("cohesion_index", 2.0), ("education_assortativity", 0.03)] {
+    for (ind, tol) in [
+        ("mean_ties", 0.5),
+        ("income_gini", 0.01),
+        ("cohesion_index", 2.0),
+        ("education_assortativity", 0.03),
+    ] {
         let (a, b) = (at(&small, 10, "all", ind), at(&large, 10, "all", ind));
         if (a - b).abs() > tol {
             off.push(format!("{ind}: {a:.4} at 8 000 vs {b:.4} at 40 000"));
         }
     }
-    assert!(off.is_empty(), "size-dependent indicators:\n{}", off.join("\n"));
+    assert!(
+        off.is_empty(),
+        "size-dependent indicators:\n{}",
+        off.join("\n")
+    );
 }
