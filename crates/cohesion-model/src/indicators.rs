@@ -246,72 +246,87 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
             value,
         });
     };
-    let mut member = vec![false; n];
-    for (name, members) in groups(w) {
-        member.iter_mut().for_each(|m| *m = false);
-        for &i in &members {
-            member[i as usize] = true;
+    // Every agent belongs to at most MAX_GROUPS groups; one pass over each sorted order
+    // hands each value to the groups of its agent, already in order.
+    const MAX_GROUPS: usize = 8;
+    let groups = groups(w);
+    let mut of = vec![[u8::MAX; MAX_GROUPS]; n];
+    let mut count_of = vec![0u8; n];
+    for (g, (_, members)) in groups.iter().enumerate() {
+        for &i in members {
+            let c = &mut count_of[i as usize];
+            of[i as usize][*c as usize] = g as u8;
+            *c += 1;
         }
-        let sorted = |order: &[u32], f: &dyn Fn(usize) -> f64| -> Vec<f64> {
-            order
+    }
+    let spread =
+        |order: &[u32], keep: &dyn Fn(usize) -> bool, f: &dyn Fn(usize) -> f64| -> Vec<Vec<f64>> {
+            let mut out: Vec<Vec<f64>> = groups
                 .iter()
-                .filter(|&&i| member[i as usize])
-                .map(|&i| f(i as usize))
-                .collect()
+                .map(|(_, m)| Vec::with_capacity(m.len()))
+                .collect();
+            for &i in order {
+                let i = i as usize;
+                if keep(i) {
+                    let v = f(i);
+                    for &g in &of[i][..count_of[i] as usize] {
+                        out[g as usize].push(v);
+                    }
+                }
+            }
+            out
         };
-        let mut sum = [0.0f64; 26];
-        let mut count = [0usize; 26];
-        for &i in &members {
-            for (k, v) in values[i as usize].iter().enumerate() {
+    let incomes = spread(&by_income, &|_| true, &|i| a.income[i] as f64);
+    let wealths = spread(&by_wealth, &|_| true, &|i| a.wealth[i] as f64);
+    let owners = spread(&by_wealth, &|i| a.has(i, OWNER), &|i| a.wealth[i] as f64);
+    let renters = spread(&by_wealth, &|i| !a.has(i, OWNER), &|i| a.wealth[i] as f64);
+    let opinions = spread(&by_opinion, &|_| true, &|i| a.opinion[i] as f64);
+    let mut sum = vec![[0.0f64; 26]; groups.len()];
+    let mut count = vec![[0u32; 26]; groups.len()];
+    for i in 0..n {
+        for &g in &of[i][..count_of[i] as usize] {
+            let (s, c) = (&mut sum[g as usize], &mut count[g as usize]);
+            for (k, v) in values[i].iter().enumerate() {
                 if !v.is_nan() {
-                    sum[k] += v;
-                    count[k] += 1;
+                    s[k] += v;
+                    c[k] += 1;
                 }
             }
         }
+    }
+    for (g, (name, _)) in groups.iter().enumerate() {
         let means: Vec<f64> = (0..MEANS.len())
             .map(|k| {
-                if count[k] > 0 {
-                    sum[k] / count[k] as f64
+                if count[g][k] > 0 {
+                    sum[g][k] / count[g][k] as f64
                 } else {
                     f64::NAN
                 }
             })
             .collect();
         for (k, ind) in MEANS.iter().enumerate() {
-            push(&name, ind, means[k]);
+            push(name, ind, means[k]);
         }
-        let income = sorted(&by_income, &|i| a.income[i] as f64);
-        let wealth = sorted(&by_wealth, &|i| a.wealth[i] as f64);
-        push(&name, "income_gini", gini_sorted(&income));
-        push(&name, "income_s80s20", s80s20_sorted(&income));
-        push(&name, "wealth_gini", gini_sorted(&wealth));
-        push(&name, "wealth_top10_share", top_share_sorted(&wealth, 0.1));
-        let owners: Vec<f64> = by_wealth
-            .iter()
-            .filter(|&&i| member[i as usize] && a.has(i as usize, OWNER))
-            .map(|&i| a.wealth[i as usize] as f64)
-            .collect();
-        let renters: Vec<f64> = by_wealth
-            .iter()
-            .filter(|&&i| member[i as usize] && !a.has(i as usize, OWNER))
-            .map(|&i| a.wealth[i as usize] as f64)
-            .collect();
-        let ratio = if owners.is_empty() || renters.is_empty() {
+        let (income, wealth) = (&incomes[g], &wealths[g]);
+        push(name, "income_gini", gini_sorted(income));
+        push(name, "income_s80s20", s80s20_sorted(income));
+        push(name, "wealth_gini", gini_sorted(wealth));
+        push(name, "wealth_top10_share", top_share_sorted(wealth, 0.1));
+        let ratio = if owners[g].is_empty() || renters[g].is_empty() {
             f64::NAN
         } else {
-            quantile_sorted(&owners, 0.5) / quantile_sorted(&renters, 0.5)
+            quantile_sorted(&owners[g], 0.5) / quantile_sorted(&renters[g], 0.5)
         };
-        push(&name, "owner_renter_wealth_ratio", ratio);
-        let op = sorted(&by_opinion, &|i| a.opinion[i] as f64);
-        push(&name, "opinion_mean", mean(&op));
-        push(&name, "opinion_variance", variance(&op));
-        push(&name, "bimodality", bimodality(&op));
-        push(&name, "esteban_ray", esteban_ray(&op, 20));
+        push(name, "owner_renter_wealth_ratio", ratio);
+        let op = &opinions[g];
+        push(name, "opinion_mean", mean(op));
+        push(name, "opinion_variance", variance(op));
+        push(name, "bimodality", bimodality(op));
+        push(name, "esteban_ray", esteban_ray(op, 20));
         push(
-            &name,
+            name,
             "opinion_clusters",
-            clusters_sorted(&op, 0.05, 0.05) as f64,
+            clusters_sorted(op, 0.05, 0.05) as f64,
         );
         let lookup = |ind: &str| {
             MEANS
@@ -319,7 +334,7 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
                 .position(|m| *m == ind)
                 .map_or(f64::NAN, |k| means[k])
         };
-        push(&name, "cohesion_index", cohesion_index(&lookup));
+        push(name, "cohesion_index", cohesion_index(&lookup));
     }
     // Population-only measures.
     let by_edu = |k: usize, e: u8| {
