@@ -77,6 +77,7 @@ const MEANS: &[&str] = &[
 pub fn names() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = MEANS.to_vec();
     v.extend_from_slice(&[
+        "population_share",
         "income_gini",
         "income_s80s20",
         "wealth_gini",
@@ -294,7 +295,12 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
             }
         }
     }
-    for (g, (name, _)) in groups.iter().enumerate() {
+    for (g, (name, members)) in groups.iter().enumerate() {
+        push(
+            name,
+            "population_share",
+            members.len() as f64 / n.max(1) as f64,
+        );
         let means: Vec<f64> = (0..MEANS.len())
             .map(|k| {
                 if count[g][k] > 0 {

@@ -50,7 +50,7 @@ params! {
     entrant_high_edu = 0.50, [0.0, 1.0], "share", "demography", "CBS EBB 2023: about half of 25–34-year-olds hold hbo/wo";
     entrant_low_edu = 0.14, [0.0, 1.0], "share", "demography", "CBS EBB 2023, ages 25–34, approximate";
     entrant_individualism_shift = 0.04, [0.0, 0.5], "0–1", "individualisation", "reconstructed: cohort replacement (SCP/WRR 2014)";
-    buy_rate = 0.06, [0.0, 0.5], "1/yr", "economy", "illustrative: renters 25–45 buying per year at 2025 affordability";
+    buy_rate = 0.12, [0.0, 0.5], "1/yr", "economy", "reconstructed: renters 25–45 buying per year at 2025 affordability, set so the owner share holds at 2025 prices";
     sell_rate = 0.03, [0.0, 0.5], "1/yr", "economy", "illustrative: owners 75+ moving to rent or care per year";
     // technology waves
     technology_on = 1.0, [0.0, 1.0], "switch", "technology", "model switch (0 freezes technology at 2025)";
@@ -75,7 +75,7 @@ params! {
     resource_elasticity = 1.0, [0.0, 3.0], "elasticity", "dividend", "van Dijk 2005 Matthew effect; DiPrete & Eirich 2006";
     outcome_decay = 0.25, [0.0, 1.0], "1/yr", "dividend", "illustrative: outcomes depreciate";
     outcome_skill_return = 0.03, [0.0, 0.5], "skill per outcome unit", "dividend", "van Dijk 2005: outcomes feed back into resources (reconstructed size)";
-    wage_premium = 0.03, [0.0, 0.2], "income share per outcome unit", "dividend", "reconstructed: skill-biased digital wage premium";
+    wage_premium = 0.015, [0.0, 0.2], "income share per outcome unit", "dividend", "reconstructed: skill-biased digital wage premium";
     // economy
     growth = 0.012, [-0.05, 0.1], "1/yr", "economy", "CPB medium-term real growth ≈ 1.2–1.5 %/yr";
     redistribution = 0.45, [0.0, 1.0], "share", "economy", "reconstructed: tax-transfer share neutralising unequal income gains (NL market vs disposable Gini)";

@@ -174,8 +174,15 @@ impl World {
 /// Agents new to the world (everyone in the first year, entrants later) take this year's
 /// drivers as their reference: from here on, only change moves their attitudes.
 fn record_pending_references(w: &mut World, p: &Params) {
+    // Entrants' networks are still growing toward everyone else's size, so their reference
+    // for ties is the population's mean degree, not their own first-year count.
+    let entrants = w.macro_state.years_since_2025 > 1;
+    let mean_degree = w.ties.degree.iter().map(|&d| d as f64).sum::<f64>() / w.n().max(1) as f64;
     for i in 0..w.n() {
-        if !w.agents.ref_pending[i] {
+        // Entrants arrive after the year's tie formation; they take their references once
+        // they have had a year with ties (or at 20 at the latest).
+        let newcomer_without_ties = w.ties.degree[i] == 0 && w.agents.age[i] < 20;
+        if !w.agents.ref_pending[i] || newcomer_without_ties {
             continue;
         }
         let e = encounters::experience(w, p, i);
@@ -187,7 +194,11 @@ fn record_pending_references(w: &mut World, p: &Params) {
         a.ref_cross[i] = c;
         a.ref_online[i] = o;
         a.ref_peer_skill[i] = peer;
-        a.ref_ties[i] = w.ties.degree[i] as f32;
+        a.ref_ties[i] = if entrants {
+            mean_degree as f32
+        } else {
+            w.ties.degree[i] as f32
+        };
         a.ref_voice[i] = w.voice[i];
         a.ref_failed[i] = a.failed_contacts[i];
         a.ref_pending[i] = false;

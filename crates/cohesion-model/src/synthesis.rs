@@ -566,9 +566,12 @@ fn volunteer_shift(b: &Base) -> f64 {
     }
 }
 
+/// Shift of the loneliness score for living alone (De Jong Gierveld: people living alone are
+/// most often lonely, CBS 2024; size reconstructed).
+pub const LONELY_ALONE: f32 = 0.9;
+
 fn lonely_base(b: &Base) -> f64 {
-    // De Jong Gierveld: people living alone are most often lonely (CBS 2024).
-    b.z[z::LONELY] + if b.alone { 0.9 } else { 0.0 }
+    b.z[z::LONELY] + if b.alone { LONELY_ALONE as f64 } else { 0.0 }
 }
 
 fn standardise(v: &[f64]) -> Vec<f64> {

@@ -15,7 +15,7 @@ use cohesion_io::Result;
 use cohesion_model::Params;
 
 /// Parameters for each year 0..=years: forces ramp from the baseline toward the scenario,
-/// policies act at full budget from the start, and the scenario's own parameter overrides
+/// policies act at full budget from year 1 (year 0 builds the common 2025 start), and the scenario's own parameter overrides
 /// are applied last (and checked against each parameter's range).
 pub fn schedule(scenario: &Scenario, package: &Package, years: u32) -> Result<Vec<Params>> {
     let baseline = forces::baseline()?;
@@ -39,7 +39,11 @@ pub fn schedule(scenario: &Scenario, package: &Package, years: u32) -> Result<Ve
                     + delta;
                 set_clamped(&mut p, &row.parameter, v);
             }
-            policies::apply(&policy, package, &mut p);
+            // The start state (year 0) is the same for every package: policies act from the
+            // first simulated year on.
+            if y > 0 {
+                policies::apply(&policy, package, &mut p);
+            }
             for (name, value) in &scenario.overrides {
                 p.set(name, *value).map_err(|e| {
                     cohesion_io::Error::input(format!("scenario `{}`: {e}", scenario.name))

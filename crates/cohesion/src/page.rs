@@ -98,7 +98,7 @@ fn escape(s: &str) -> String {
 }
 
 fn chart(runs: &[Run], group: &str, indicator: &str, title: &str) -> String {
-    let (w, h, left, bottom, top, right) = (520.0, 280.0, 60.0, 30.0, 30.0, 10.0);
+    let (w, h, left, bottom, top, right) = (520.0, 280.0, 60.0, 30.0, 30.0, 24.0);
     let all: Vec<Vec<(i32, f64)>> = runs.iter().map(|r| series(r, group, indicator)).collect();
     let pts: Vec<&(i32, f64)> = all.iter().flatten().collect();
     if pts.is_empty() {
@@ -139,7 +139,7 @@ fn chart(runs: &[Run], group: &str, indicator: &str, title: &str) -> String {
             w - right,
             left - 4.0,
             sy(y) + 4.0,
-            fmt_tick(y),
+            fmt_tick(y, (y1 - y0) / 4.0),
             yy = sy(y)
         );
     }
@@ -178,20 +178,16 @@ fn chart(runs: &[Run], group: &str, indicator: &str, title: &str) -> String {
     s
 }
 
-fn fmt_tick(v: f64) -> String {
-    if v.abs() >= 100.0 {
-        format!("{v:.0}")
-    } else if v.abs() >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.3}")
-    }
+/// A tick label with enough digits to tell ticks `step` apart.
+fn fmt_tick(v: f64, step: f64) -> String {
+    let digits = (-(step.abs().max(1e-12)).log10().floor()).max(0.0) as usize + 1;
+    format!("{v:.digits$}")
 }
 
 pub fn render(runs: &[Run], cfg: &RunConfig) -> String {
     let mut s = String::new();
     s.push_str("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>cohesion demo</title><style>");
-    s.push_str("body{font-family:system-ui,sans-serif;max-width:1120px;margin:1.5em auto;padding:0 1em;color:#222}figure{display:inline-block;margin:.4em;width:520px;max-width:100%}svg{width:100%;height:auto;border:1px solid #eee}.title{font-size:13px;font-weight:600}.tick{font-size:10px;fill:#555}.warn{background:#fff4d6;border-left:4px solid #e0a800;padding:.6em 1em}table{border-collapse:collapse}td,th{padding:.2em .6em;border-bottom:1px solid #ddd;text-align:right}th:first-child,td:first-child{text-align:left}.key span{display:inline-block;margin-right:1.2em}@media print{figure{break-inside:avoid}}");
+    s.push_str("body{font-family:system-ui,sans-serif;max-width:1120px;margin:1.5em auto;padding:0 1em;color:#222}figure{display:inline-block;margin:.4em;width:520px;max-width:100%}svg{width:100%;height:auto;border:1px solid #eee}.title{font-size:13px;font-weight:600}.tick{font-size:10px;fill:#555}.warn{background:#fff4d6;border-left:4px solid #e0a800;padding:.6em 1em}table{border-collapse:collapse}td,th{padding:.2em .6em;border-bottom:1px solid #ddd;text-align:right}th:first-child,td:first-child{text-align:left}.key span{display:inline-block;margin-right:1.2em}.key svg{width:24px;height:10px;border:0}@media print{figure{break-inside:avoid}}");
     s.push_str("</style></head><body>");
     let _ = write!(
         s,

@@ -6,25 +6,46 @@
 //! standing for the same number of people while the age structure shifts toward the life
 //! table's (ageing). The entrant moves into the vacated dwelling's neighbourhood.
 //!
+//! Living alone is re-drawn from the band's share when an agent enters a new age band, and
+//! the wealth of the deceased passes to an heir aged 40–70.
+//!
 //! Tenure: renters aged 25–45 buy with `buy_rate · min(1.5, 2·income rank) / house-price index`;
 //! owners of 75+ sell with `sell_rate`. Buying turns financial wealth into home equity.
 
 use super::dividend::steady_outcome;
-use crate::agents::OWNER;
+use crate::agents::{ALONE, OWNER};
 use crate::params::Params;
 use crate::rng::{Purpose, Stream};
 use crate::synthesis::Synthesiser;
+use crate::synthesis::LONELY_ALONE;
 use crate::world::World;
 
 pub fn update(w: &mut World, p: &Params) {
     if p.demography_on <= 0.0 {
         return;
     }
+    let bands: Vec<(u8, f64)> = w
+        .calibration
+        .synthesis
+        .age_band
+        .iter()
+        .map(|b| (b.from, b.alone))
+        .collect();
     let mut dead = Vec::new();
     for i in 0..w.n() {
         let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::Demography);
         let a = &mut w.agents;
+        let band_before = band_of(&bands, a.age[i]);
         a.age[i] = a.age[i].saturating_add(1);
+        // Living alone follows the life course: entering a new age band, the agent takes that
+        // band's share (partners die, children leave), and loneliness moves with it.
+        let band_after = band_of(&bands, a.age[i]);
+        if band_after != band_before {
+            let alone = s.chance(bands[band_after].1);
+            let change = alone as i32 - a.has(i, ALONE) as i32;
+            a.lonely_latent[i] += LONELY_ALONE * change as f32;
+            a.set_flag(i, ALONE, alone);
+        }
         let age = a.age[i] as f64;
         let q = if age >= 99.0 {
             1.0
@@ -55,6 +76,33 @@ pub fn update(w: &mut World, p: &Params) {
     let median_log_income =
         w.calibration.synthesis.median_income.ln() + w.macro_state.growth_index.ln();
     let years = w.macro_state.years_since_2025.max(0) as f32;
+    // Bequests: the deceased's net wealth is split among three heirs of the children's
+    // generation (aged 40–70), so wealth is passed on rather than destroyed with each death.
+    for &i in &dead {
+        let (estate, home) = (w.agents.wealth[i].max(0.0), w.agents.housing[i].max(0.0));
+        let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::Economy);
+        let mut heirs = Vec::with_capacity(HEIRS);
+        for _ in 0..20 * HEIRS {
+            let h = s.below(w.n());
+            if h != i
+                && (40..=70).contains(&w.agents.age[h])
+                && !dead.contains(&h)
+                && !heirs.contains(&h)
+            {
+                heirs.push(h);
+                if heirs.len() == HEIRS {
+                    break;
+                }
+            }
+        }
+        for &h in &heirs {
+            let a = &mut w.agents;
+            a.wealth[h] += estate / heirs.len() as f32;
+            if a.has(h, OWNER) {
+                a.housing[h] += home / heirs.len() as f32;
+            }
+        }
+    }
     for &i in &dead {
         w.ties.isolate(i);
         {
@@ -88,4 +136,13 @@ pub fn update(w: &mut World, p: &Params) {
         w.agents.outcomes[i] = o;
         w.agents.outcomes_ref[i] = o;
     }
+}
+
+/// Children who share an estate (the Dutch completed fertility of the parents' cohorts is
+/// about two; three keeps estates from concentrating in one heir).
+const HEIRS: usize = 3;
+
+/// Index of the age band an age falls in (bands given by their first age, ascending).
+fn band_of(bands: &[(u8, f64)], age: u8) -> usize {
+    bands.iter().rposition(|b| age >= b.0).unwrap_or(0)
 }
