@@ -99,7 +99,7 @@ impl World {
         let incomes: Vec<f64> = w.agents.income.iter().map(|&x| x as f64).collect();
         w.macro_state.income_gini = crate::stats::gini(&incomes);
         w.macro_state.income_gini_2025 = w.macro_state.income_gini;
-        technology::update(&mut w, p);
+        technology::refresh(&mut w, p);
         w.macro_state.digital_first_2025 = w.macro_state.digital_first;
         for i in 0..n {
             let o = dividend::steady_outcome(&w, p, i);
@@ -227,4 +227,18 @@ pub fn run(cfg: &RunConfig, schedule: &[Params], progress: &mut dyn FnMut(u32)) 
         eprintln!("{}", w.profile.report());
     }
     rows
+}
+
+/// A small world for the mechanisms' unit tests.
+#[cfg(test)]
+pub(crate) fn small_world(n: usize, seed: u64) -> (World, Params) {
+    let p = Params::default();
+    let cfg = RunConfig {
+        agents: n,
+        years: 0,
+        seed,
+        burn_in: 1,
+        ..Default::default()
+    };
+    (World::new(&cfg, &p), p)
 }

@@ -115,11 +115,15 @@ fn frozen_world_does_not_drift() {
 #[test]
 
 fn the_digital_dividend_drives_income_inequality_and_the_skills_gap() {
+    // A visible wage premium, the same in both runs: the test is about the mechanism, not the
+    // size of the default.
     let on = simulate(5000, 20, 5, |p| {
         p.demography_on = 0.0;
+        p.wage_premium = 0.05;
     });
     let off = simulate(5000, 20, 5, |p| {
         p.demography_on = 0.0;
+        p.wage_premium = 0.05;
         p.dividend_on = 0.0;
     });
     let g0 = at(&off, 0, "all", "income_gini");

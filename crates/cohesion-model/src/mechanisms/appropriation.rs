@@ -112,3 +112,44 @@ pub fn update(w: &mut World, p: &Params) {
 pub fn peer_reference(w: &World, i: usize) -> f32 {
     peer_skill(w, i)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::small_world;
+
+    #[test]
+    fn slow_learners_fall_behind_the_frontier_for_good() {
+        let (mut w, p) = small_world(2000, 9);
+        let cap: Vec<f64> = (0..w.n()).map(|i| capacity(&w, &p, i)).collect();
+        let anchors = w.agents.skill_anchor.clone();
+        frontier_moves(&mut w, &p);
+        for i in 0..w.n() {
+            let lost = anchors[i] - w.agents.skill_anchor[i];
+            assert!(
+                (lost as f64 - p.frontier_shift * (1.0 - cap[i])).abs() < 1e-4
+                    || anchors[i] < p.frontier_shift as f32
+            );
+        }
+        let (fast, slow): (Vec<usize>, Vec<usize>) = (0..w.n()).partition(|&i| cap[i] > 0.9);
+        assert!(!fast.is_empty() && !slow.is_empty());
+    }
+
+    #[test]
+    fn inclusion_courses_reach_the_offline() {
+        let (mut w, mut p) = small_world(3000, 10);
+        p.policy_inclusion = 1.0;
+        p.diversity_aware = 1.0;
+        let offline_before = w.agents.access.iter().filter(|&&a| a < 0.5).count();
+        w.agents.ref_peer_skill = (0..w.n()).map(|i| peer_reference(&w, i)).collect();
+        for _ in 0..5 {
+            update(&mut w, &p);
+            w.step += 1;
+        }
+        let offline_after = w.agents.access.iter().filter(|&&a| a < 0.5).count();
+        assert!(
+            offline_after < offline_before,
+            "{offline_after} vs {offline_before}"
+        );
+    }
+}

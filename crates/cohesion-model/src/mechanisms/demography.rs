@@ -146,3 +146,40 @@ const HEIRS: usize = 3;
 fn band_of(bands: &[(u8, f64)], age: u8) -> usize {
     bands.iter().rposition(|b| age >= b.0).unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::small_world;
+
+    #[test]
+    fn people_age_the_oldest_leave_and_entrants_are_eighteen() {
+        let (mut w, p) = small_world(3000, 11);
+        let ages: Vec<u8> = w.agents.age.clone();
+        let wealth_before: f64 = w.agents.wealth.iter().map(|&x| x.max(0.0) as f64).sum();
+        update(&mut w, &p);
+        let entrants: Vec<usize> = (0..w.n())
+            .filter(|&i| w.agents.age[i] == 18 && ages[i] != 17)
+            .collect();
+        assert!(!entrants.is_empty(), "some die and are replaced");
+        let deaths_old = entrants.iter().filter(|&&i| ages[i] >= 65).count();
+        assert!(
+            deaths_old * 2 > entrants.len(),
+            "deaths are mostly among the old"
+        );
+        assert!(entrants
+            .iter()
+            .all(|&i| w.ties.degree[i] == 0 && w.agents.ref_pending[i]));
+        assert!(w.ties.is_symmetric());
+        let survivors_aged = (0..w.n())
+            .filter(|i| !entrants.contains(i))
+            .all(|i| w.agents.age[i] == ages[i] + 1);
+        assert!(survivors_aged);
+        let wealth_after: f64 = w.agents.wealth.iter().map(|&x| x.max(0.0) as f64).sum();
+        assert!(
+            wealth_after > 0.8 * wealth_before,
+            "bequests keep wealth in the population"
+        );
+        assert_eq!(band_of(&[(18, 0.1), (25, 0.2)], 30), 1);
+    }
+}

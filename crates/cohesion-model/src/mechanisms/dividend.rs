@@ -42,3 +42,29 @@ pub fn update(w: &mut World, p: &Params) {
         w.agents.failed_contacts[i] = failed as f32;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::small_world;
+
+    #[test]
+    fn the_benefit_rises_with_resources_and_adopted_waves() {
+        let (mut w, p) = small_world(300, 8);
+        let i = 0;
+        w.agents.access[i] = 0.9;
+        w.agents.skills[i] = 0.8;
+        w.agents.cap_use[i] = 0.6;
+        w.agents.edu[i] = 0;
+        w.income_rank[i] = 0.1;
+        let poor = benefit(&w, &p, i);
+        w.agents.edu[i] = 2;
+        w.income_rank[i] = 0.9;
+        let rich = benefit(&w, &p, i);
+        assert!(rich > 3.0 * poor, "Matthew: {rich} vs {poor}");
+        w.agents.adopted[i] = 0b11;
+        assert!(benefit(&w, &p, i) > rich);
+        w.agents.access[i] = 0.0;
+        assert_eq!(benefit(&w, &p, i), 0.0);
+    }
+}

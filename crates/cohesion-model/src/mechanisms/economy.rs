@@ -71,3 +71,32 @@ pub fn initialise(w: &mut World, p: &Params) {
         };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::small_world;
+
+    #[test]
+    fn common_growth_keeps_the_gini_and_redistribution_shares_gains() {
+        let (mut w, mut p) = small_world(2000, 6);
+        p.growth = 0.05;
+        p.house_price_growth = 0.0;
+        let before = w.macro_state.income_gini;
+        update(&mut w, &p);
+        assert!((w.macro_state.income_gini - before).abs() < 1e-6);
+        // Give the top half a dividend: with full redistribution nobody's relative path moves.
+        for i in 0..w.n() {
+            if w.income_rank[i] > 0.5 {
+                w.agents.outcomes[i] = w.agents.outcomes_ref[i] + 5.0;
+            }
+        }
+        p.redistribution = 0.0;
+        update(&mut w, &p);
+        let unequal = w.macro_state.income_gini;
+        p.redistribution = 1.0;
+        update(&mut w, &p);
+        assert!(unequal > before + 0.01);
+        assert!((w.macro_state.income_gini - before).abs() < 1e-4);
+    }
+}

@@ -175,3 +175,70 @@ pub fn online_share(w: &World, i: usize) -> f32 {
     let a = &w.agents;
     a.enc_online[i] as f32 / a.enc_total[i].max(1) as f32
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::small_world;
+
+    #[test]
+    fn close_opinions_converge_and_far_ones_repel() {
+        let (mut w, mut p) = small_world(600, 1);
+        p.opinion_noise = 0.0;
+        p.online_influence = 0.0;
+        // Two tied agents, everyone else isolated: i meets j every month.
+        let (i, j) = (0, 1);
+        for k in 0..w.n() {
+            w.ties.isolate(k);
+        }
+        w.ties.link(i, j, crate::network::Focus::Work);
+        w.agents.opinion[i] = 0.40;
+        w.agents.opinion[j] = 0.50;
+        reset_tallies(&mut w);
+        month(&mut w, &p, 0);
+        assert!(
+            w.agents.opinion[i] > 0.40 && w.agents.opinion[j] < 0.50,
+            "within ε both move closer"
+        );
+        w.agents.opinion[i] = 0.10;
+        w.agents.opinion[j] = 0.90;
+        month(&mut w, &p, 1);
+        assert!(
+            w.agents.opinion[i] < 0.10 && w.agents.opinion[j] > 0.90,
+            "beyond the latitude they repel"
+        );
+        p.repulsion_on = 0.0;
+        let before = (w.agents.opinion[i], w.agents.opinion[j]);
+        month(&mut w, &p, 2);
+        assert_eq!(
+            before,
+            (w.agents.opinion[i], w.agents.opinion[j]),
+            "without repulsion far opinions stay"
+        );
+        assert_eq!(w.agents.enc_total[i], 3);
+    }
+
+    #[test]
+    fn algorithmic_bias_narrows_online_partners() {
+        let go = |gamma: f64| {
+            let (mut w, mut p) = small_world(3000, 2);
+            p.online_influence = 1.0;
+            p.algorithmic_bias = gamma;
+            p.autonomy_optout = 0.0;
+            for i in 0..w.n() {
+                w.agents.flags[i] &= !OPTOUT;
+                w.ties.isolate(i);
+            }
+            reset_tallies(&mut w);
+            month(&mut w, &p, 0);
+            // With no ties every encounter is online; negative ones follow distance.
+            let neg: u32 = w.agents.enc_negative.iter().map(|&x| x as u32).sum();
+            let tot: u32 = w.agents.enc_total.iter().map(|&x| x as u32).sum();
+            neg as f64 / tot as f64
+        };
+        assert!(
+            go(4.0) < go(0.0) - 0.05,
+            "curation pairs similar people: fewer bad encounters"
+        );
+    }
+}

@@ -24,3 +24,34 @@ pub fn update(w: &mut World, p: &Params) {
         w.agents.individualism[i] = v as f32;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::small_world;
+
+    #[test]
+    fn more_online_life_raises_individualism() {
+        let (mut w, p) = small_world(500, 15);
+        for i in 0..w.n() {
+            w.agents.ref_pending[i] = false;
+            w.agents.ref_online[i] = 0.2;
+            w.agents.enc_total[i] = 20;
+            w.agents.enc_online[i] = 16;
+        }
+        let before = w.agents.individualism.clone();
+        update(&mut w, &p);
+        assert!(w
+            .agents
+            .individualism
+            .iter()
+            .zip(&before)
+            .all(|(a, b)| a >= b));
+        assert!(w
+            .agents
+            .individualism
+            .iter()
+            .zip(&before)
+            .any(|(a, b)| a > b));
+    }
+}

@@ -67,3 +67,54 @@ pub fn update(w: &mut World, p: &Params) {
         .collect();
     w.agents.trust_v = new;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::small_world;
+
+    #[test]
+    fn inequality_friction_and_unfairness_lower_institutional_trust() {
+        let (mut w, p) = small_world(400, 4);
+        refresh_voice(&mut w, &p);
+        for i in 0..w.n() {
+            w.agents.ref_pending[i] = false;
+            w.agents.ref_voice[i] = w.voice[i];
+            w.agents.ref_failed[i] = w.agents.failed_contacts[i];
+        }
+        let start = w.agents.trust_v.clone();
+        update(&mut w, &p);
+        let steady: f64 = w
+            .agents
+            .trust_v
+            .iter()
+            .zip(&start)
+            .map(|(a, b)| (a - b).abs() as f64)
+            .sum();
+        w.agents.trust_v = start.clone();
+        w.macro_state.income_gini += 0.05;
+        w.fairness.iter_mut().for_each(|f| *f = -0.2);
+        w.agents.failed_contacts.iter_mut().for_each(|f| *f += 2.0);
+        update(&mut w, &p);
+        let drop: f64 = start
+            .iter()
+            .zip(&w.agents.trust_v)
+            .map(|(a, b)| (a - b) as f64)
+            .sum();
+        assert!(
+            drop > 10.0 * steady.max(1e-3),
+            "drop {drop} vs steady-state change {steady}"
+        );
+    }
+
+    #[test]
+    fn voice_is_the_share_of_like_minded_voters() {
+        let (mut w, p) = small_world(300, 5);
+        for i in 0..w.n() {
+            w.agents.opinion[i] = if i % 2 == 0 { 0.1 } else { 0.9 };
+            w.agents.set_flag(i, crate::agents::VOTES, true);
+        }
+        refresh_voice(&mut w, &p);
+        assert!((w.voice[0] - 0.5).abs() < 0.01 && (w.voice[1] - 0.5).abs() < 0.01);
+    }
+}

@@ -66,3 +66,34 @@ pub fn is_lonely(w: &World, p: &Params, i: usize) -> bool {
     let community = p.policy_community * 0.3;
     a.lonely_latent[i] as f64 + p.loneliness_ties * lost - community > 0.0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::small_world;
+
+    #[test]
+    fn losing_ties_makes_people_lonely_and_community_policy_helps() {
+        let (mut w, mut p) = small_world(2000, 16);
+        for i in 0..w.n() {
+            w.agents.ref_pending[i] = false;
+            w.agents.ref_ties[i] = w.ties.degree[i] as f32;
+        }
+        let lonely = |w: &World, p: &Params| (0..w.n()).filter(|&i| is_lonely(w, p, i)).count();
+        let before = lonely(&w, &p);
+        for i in 0..w.n() {
+            w.agents.ref_ties[i] += 10.0;
+        }
+        let isolated = lonely(&w, &p);
+        assert!(isolated > before);
+        p.policy_community = 1.0;
+        assert!(lonely(&w, &p) < isolated);
+        let vol_before = (0..w.n()).filter(|&i| w.agents.has(i, VOLUNTEER)).count();
+        update(&mut w, &p);
+        let vol_after = (0..w.n()).filter(|&i| w.agents.has(i, VOLUNTEER)).count();
+        assert!(
+            vol_after > vol_before,
+            "community policy raises volunteering"
+        );
+    }
+}

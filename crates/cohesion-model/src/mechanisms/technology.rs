@@ -16,8 +16,7 @@ use crate::world::World;
 pub const MAX_WAVES: u32 = 16;
 
 pub fn update(w: &mut World, p: &Params) {
-    let on = p.technology_on > 0.0;
-    if on {
+    if p.technology_on > 0.0 {
         w.macro_state.wave_clock += 1.0;
         if w.macro_state.wave_clock >= p.wave_interval && w.macro_state.waves < MAX_WAVES {
             w.macro_state.wave_clock -= p.wave_interval;
@@ -27,9 +26,14 @@ pub fn update(w: &mut World, p: &Params) {
         }
         diffuse(w, p);
     }
+    refresh(w, p);
+}
+
+/// Recompute the macro quantities that follow from the state (no time passes).
+pub fn refresh(w: &mut World, p: &Params) {
     let ms = &mut w.macro_state;
     let years = ms.years_since_2025.max(0) as f64;
-    let raw = if on {
+    let raw = if p.technology_on > 0.0 {
         (p.digital_first_2025 + p.digital_first_speed * years).min(1.0)
     } else {
         p.digital_first_2025
@@ -73,5 +77,36 @@ fn diffuse(w: &mut World, p: &Params) {
         let bit = 1u16 << k;
         let count = w.agents.adopted.iter().filter(|&&x| x & bit != 0).count();
         w.macro_state.adoption[k as usize] = count as f64 / n as f64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::small_world;
+
+    #[test]
+    fn waves_arrive_on_schedule_and_spread_through_ties() {
+        let (mut w, mut p) = small_world(2000, 7);
+        p.wave_interval = 2.0;
+        update(&mut w, &p);
+        assert_eq!(w.macro_state.waves, 0);
+        update(&mut w, &p);
+        assert_eq!(w.macro_state.waves, 1, "a wave after two years");
+        let first = w.macro_state.adoption[0];
+        for _ in 0..1 {
+            update(&mut w, &p);
+        }
+        assert!(w.macro_state.adoption[0] > first, "adoption grows");
+        assert!(w.macro_state.digital_value > p.digital_value_2025);
+        p.technology_on = 0.0;
+        let waves = w.macro_state.waves;
+        for _ in 0..5 {
+            update(&mut w, &p);
+        }
+        assert_eq!(
+            w.macro_state.waves, waves,
+            "frozen technology brings no waves"
+        );
     }
 }

@@ -192,3 +192,49 @@ pub fn form(w: &mut World, p: &Params) {
         w.ties.link(i as usize, j as usize, Focus::from_u8(f));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::small_world;
+
+    #[test]
+    fn decay_and_formation_keep_ties_symmetric_and_bounded() {
+        let (mut w, p) = small_world(2000, 12);
+        for _ in 0..3 {
+            decay(&mut w, &p);
+            assert!(w.ties.is_symmetric());
+            form(&mut w, &p);
+            assert!(w.ties.is_symmetric());
+            w.step += 1;
+        }
+        assert!(w
+            .ties
+            .degree
+            .iter()
+            .all(|&d| (d as usize) <= w.ties.capacity));
+    }
+
+    #[test]
+    fn individualism_loosens_given_ties() {
+        let go = |ind: f32| {
+            let (mut w, p) = small_world(2000, 13);
+            w.agents.individualism.iter_mut().for_each(|x| *x = ind);
+            let given = |w: &World| {
+                (0..w.n())
+                    .map(|i| {
+                        w.ties
+                            .foci(i)
+                            .iter()
+                            .filter(|&&f| Focus::from_u8(f).is_given())
+                            .count()
+                    })
+                    .sum::<usize>()
+            };
+            let before = given(&w);
+            decay(&mut w, &p);
+            before - given(&w)
+        };
+        assert!(go(1.0) > go(0.0));
+    }
+}

@@ -36,3 +36,28 @@ pub fn initialise(w: &mut World, p: &Params) {
         w.agents.set_flag(i, WITHDRAWN, on);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::small_world;
+
+    #[test]
+    fn only_the_top_decile_withdraws_and_the_share_settles() {
+        let (mut w, mut p) = small_world(5000, 14);
+        p.withdraw_rate = 0.2;
+        p.return_rate = 0.2;
+        for _ in 0..30 {
+            update(&mut w, &p);
+            w.step += 1;
+        }
+        let top: Vec<usize> = (0..w.n()).filter(|&i| w.income_rank[i] >= 0.9).collect();
+        let share =
+            top.iter().filter(|&&i| w.agents.has(i, WITHDRAWN)).count() as f64 / top.len() as f64;
+        assert!(
+            (share - 0.5).abs() < 0.08,
+            "equilibrium rate/(rate+return) = 0.5, got {share}"
+        );
+        assert!((0..w.n()).all(|i| w.income_rank[i] >= 0.9 || !w.agents.has(i, WITHDRAWN)));
+    }
+}

@@ -51,3 +51,35 @@ pub fn update(w: &mut World, p: &Params) {
         w.agents.warmth[i] = wm;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::small_world;
+
+    #[test]
+    fn better_and_more_diverse_encounters_raise_trust_worse_lower_it() {
+        let (mut w, p) = small_world(400, 3);
+        for i in 0..w.n() {
+            w.agents.ref_pending[i] = false;
+            w.agents.ref_experience[i] = 0.0;
+            w.agents.ref_cross[i] = 0.3;
+            w.agents.enc_total[i] = 20;
+        }
+        let before = w.agents.trust_h.clone();
+        for i in 0..w.n() {
+            w.agents.enc_positive[i] = 20;
+            w.agents.enc_cross[i] = 10;
+        }
+        update(&mut w, &p);
+        assert!(w.agents.trust_h.iter().zip(&before).all(|(a, b)| a > b));
+        for i in 0..w.n() {
+            w.agents.enc_positive[i] = 5;
+            w.agents.enc_negative[i] = 15;
+            w.agents.enc_cross[i] = 2;
+        }
+        let before = w.agents.trust_h.clone();
+        update(&mut w, &p);
+        assert!(w.agents.trust_h.iter().zip(&before).all(|(a, b)| a < b));
+    }
+}
