@@ -582,9 +582,9 @@ fn standardise(v: &[f64]) -> Vec<f64> {
     v.iter().map(|x| (x - m) / sd).collect()
 }
 
-/// Root of an increasing function on [lo, hi] by bisection (60 halvings).
+/// Root of an increasing function on [lo, hi] by bisection (40 halvings: 1e-12 of the range).
 fn bisect(mut lo: f64, mut hi: f64, f: impl Fn(f64) -> f64) -> f64 {
-    for _ in 0..60 {
+    for _ in 0..40 {
         let mid = 0.5 * (lo + hi);
         if f(mid) > 0.0 {
             hi = mid;
