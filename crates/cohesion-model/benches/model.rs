@@ -10,12 +10,22 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("model");
     g.sample_size(10);
     g.bench_function("run 20k agents x 25 years", |b| {
-        let cfg = RunConfig { agents: 20_000, years: 25, seed: 1, ..Default::default() };
+        let cfg = RunConfig {
+            agents: 20_000,
+            years: 25,
+            seed: 1,
+            ..Default::default()
+        };
         let schedule = vec![p.clone(); 26];
         b.iter(|| run(&cfg, &schedule, &mut |_| {}))
     });
     g.bench_function("one year at 100k agents", |b| {
-        let cfg = RunConfig { agents: 100_000, years: 1, seed: 1, ..Default::default() };
+        let cfg = RunConfig {
+            agents: 100_000,
+            years: 1,
+            seed: 1,
+            ..Default::default()
+        };
         let mut w = World::new(&cfg, &p);
         b.iter(|| w.advance(&p))
     });

@@ -202,3 +202,57 @@ pub fn write_run(
     std::fs::write(dir.path("run.toml"), text)
         .map_err(|e| Error::io(&dir.path("run.toml"), "write", e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parquet_holds_the_same_rows_as_the_csv() {
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        let rows = vec![
+            Row {
+                year: 2025,
+                group: "all".into(),
+                indicator: "income_gini",
+                value: 0.28,
+            },
+            Row {
+                year: 2026,
+                group: "edu_low".into(),
+                indicator: "lonely_share",
+                value: f64::NAN,
+            },
+            Row {
+                year: 2026,
+                group: "top1".into(),
+                indicator: "mean_ties",
+                value: 17.25,
+            },
+        ];
+        let path =
+            std::env::temp_dir().join(format!("cohesion-parquet-{}.parquet", std::process::id()));
+        write_parquet(&path, &rows, vec![("future".into(), "wild-west".into())]).unwrap();
+        let reader = SerializedFileReader::new(File::open(&path).unwrap()).unwrap();
+        let meta = reader.metadata().file_metadata();
+        assert_eq!(meta.num_rows(), 3);
+        let kv = meta.key_value_metadata().unwrap();
+        assert!(kv
+            .iter()
+            .any(|k| k.key == "future" && k.value.as_deref() == Some("wild-west")));
+        let back: Vec<String> = reader
+            .get_row_iter(None)
+            .unwrap()
+            .map(|r| r.unwrap().to_string())
+            .collect();
+        assert!(
+            back[0].contains("year: 2025")
+                && back[0].contains("group: \"all\"")
+                && back[0].contains("0.28"),
+            "{}",
+            back[0]
+        );
+        assert!(back[2].contains("top1") && back[2].contains("17.25"));
+        std::fs::remove_file(&path).unwrap();
+    }
+}
