@@ -104,19 +104,73 @@ impl Agents {
         self.access[i] >= 0.5
     }
 
-    /// Bytes of per-agent state (excluding ties), for the speed report.
-    pub fn bytes_per_agent() -> usize {
-        // 4 one-byte attributes + flags, 3 foci (u32), 35 f32 values, a u16 bitmask and
-        // 6 u16 tallies, 1 bool.
-        5 + 3 * 4 + 35 * 4 + 7 * 2 + 1
-    }
-
     /// Resize every vector to n agents (zero-filled).
     pub fn with_len(n: usize) -> Agents {
         macro_rules! z {
             ($($f:ident),*) => { Agents { $( $f: vec![Default::default(); n], )* } };
         }
         z!(
+            age,
+            edu,
+            class,
+            culture,
+            flags,
+            neighbourhood,
+            workplace,
+            club,
+            income,
+            income_ref,
+            wealth,
+            housing,
+            motivation,
+            access,
+            access_anchor,
+            skills,
+            skill_anchor,
+            cap_use,
+            outcomes,
+            outcomes_ref,
+            adopted,
+            individualism,
+            individualism_anchor,
+            opinion,
+            warmth,
+            trust_h,
+            trust_v,
+            belonging,
+            trust_h_anchor,
+            trust_v_anchor,
+            warmth_anchor,
+            belonging_anchor,
+            volunteer_latent,
+            club_latent,
+            vote_latent,
+            lonely_latent,
+            ref_experience,
+            ref_cross,
+            ref_ties,
+            ref_voice,
+            ref_online,
+            ref_peer_skill,
+            ref_pending,
+            enc_total,
+            enc_positive,
+            enc_negative,
+            enc_cross,
+            enc_cross_positive,
+            enc_online,
+            failed_contacts,
+            ref_failed
+        )
+    }
+
+    /// Bytes of per-agent state (excluding ties), summed over every attribute vector.
+    pub fn bytes_per_agent() -> usize {
+        let a = Agents::with_len(1);
+        macro_rules! b {
+            ($($f:ident),*) => { 0 $( + std::mem::size_of_val(&a.$f[0]) )* };
+        }
+        b!(
             age,
             edu,
             class,

@@ -224,7 +224,11 @@ pub fn run(cfg: &RunConfig, schedule: &[Params], progress: &mut dyn FnMut(u32)) 
         progress(y);
     }
     if std::env::var_os("COHESION_PROFILE").is_some() {
-        eprintln!("{}", w.profile.report());
+        eprintln!(
+            "{}state: {} bytes per agent",
+            w.profile.report(),
+            w.bytes_per_agent()
+        );
     }
     rows
 }

@@ -86,6 +86,12 @@ impl World {
         self.start_year + self.macro_state.years_since_2025
     }
 
+    /// Bytes of state per agent: attributes, the tie slots (partner u32 + focus u8 each, and
+    /// the degree), the world's per-agent vectors (rank, fairness, voice) and focus membership.
+    pub fn bytes_per_agent(&self) -> usize {
+        Agents::bytes_per_agent() + self.ties.capacity * 5 + 1 + 3 * 4 + 3 * 4
+    }
+
     /// Refresh income ranks (ties broken by index, so ranks are deterministic).
     pub fn refresh_income_rank(&mut self) {
         let n = self.n();
