@@ -70,9 +70,14 @@ fn keeps_full_stop(word: &str) -> bool {
     abbreviations().contains(&word.to_lowercase()) || is_initialism(word)
 }
 
+/// Checked without allocating: this runs once per whitespace-separated chunk.
+fn is_proclitic(s: &str) -> bool {
+    s.starts_with('\'') && s.len() <= 3 && NL_PROCLITICS.iter().any(|p| p.eq_ignore_ascii_case(s))
+}
+
 /// Split one whitespace-free chunk into tokens, appending to `out`.
 fn split_chunk(chunk: &str, lang: Lang, out: &mut Vec<String>) {
-    if lang == Lang::Nl && NL_PROCLITICS.contains(&chunk.to_lowercase().as_str()) {
+    if lang == Lang::Nl && is_proclitic(chunk) {
         out.push(chunk.to_string());
         return;
     }
@@ -80,7 +85,7 @@ fn split_chunk(chunk: &str, lang: Lang, out: &mut Vec<String>) {
     // Leading punctuation, one character per token.
     while let Some(c) = s.chars().next() {
         if is_open_punct(c) && s.len() > c.len_utf8() {
-            if lang == Lang::Nl && NL_PROCLITICS.contains(&s.to_lowercase().as_str()) {
+            if lang == Lang::Nl && is_proclitic(s) {
                 break;
             }
             out.push(c.to_string());
@@ -125,7 +130,7 @@ fn split_chunk(chunk: &str, lang: Lang, out: &mut Vec<String>) {
         s = &s[..s.len() - c.len_utf8()];
     }
     if !s.is_empty() {
-        if lang == Lang::En && !is_number(s) {
+        if lang == Lang::En && !is_number(s) && s.contains(['\'', '’']) {
             let lower = s.to_lowercase().replace('’', "'");
             let cut = EN_ENCLITICS.iter().find_map(|e| {
                 (lower.len() > e.len() && lower.ends_with(e)).then(|| s.len() - e.len())

@@ -12,6 +12,7 @@ use crate::index::Manifest;
 use crate::model::{Sentence, Text};
 use crate::tokenise::Lang;
 use cohesion_io::{Error, Result};
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -141,21 +142,15 @@ pub fn import(sources: &[PathBuf], out: &Path, o: &ImportOptions) -> Result<Impo
         (Some(m), Format::Text) => Some(text::read_speaker_meta(m, o.lossy)?),
         _ => None,
     };
-    let mut warnings = Vec::new();
-    let mut texts = Vec::with_capacity(files.len());
-    let mut ids = HashSet::new();
-    for f in &files {
-        let t = load(f, o, speaker_meta.as_ref(), &mut warnings)?;
-        if !ids.insert(t.id.clone()) {
-            return Err(Error::at(
-                f,
-                None,
-                None,
-                format!("text id `{}` occurs twice among the sources", t.id),
-            ));
+    let warnings = std::sync::Mutex::new(Vec::new());
+    let parse = |f: &PathBuf| -> Result<Text> {
+        let mut w = Vec::new();
+        let t = load(f, o, speaker_meta.as_ref(), &mut w)?;
+        if let Ok(mut all) = warnings.lock() {
+            all.extend(w);
         }
-        texts.push(t);
-    }
+        Ok(t)
+    };
     let mut key = None;
     let mut pseudonymiser = None;
     if o.pseudonymise {
@@ -170,16 +165,50 @@ pub fn import(sources: &[PathBuf], out: &Path, o: &ImportOptions) -> Result<Impo
             return Err(Error::input("--key must be outside the corpus folder, so sharing the corpus never shares the key"));
         }
         let mut p = pseudo::Pseudonymiser::load(&key_path)?;
-        p.apply(&mut texts);
+        // First pass: every speaker's name, before any text is masked.
+        for f in &files {
+            p.register(&parse(f)?);
+        }
         pseudonymiser = Some(p);
         key = Some(key_path);
     }
+    let parts = pseudonymiser
+        .as_ref()
+        .map(|p| (p.name_parts(), p.key().clone()));
     let mut b = IndexBuilder::new();
     b.pseudonymised = o.pseudonymise;
-    for t in texts {
-        b.add(&t)?;
+    let mut ids = HashSet::new();
+    // Files are parsed in parallel in small batches (bounded memory) and added in order,
+    // so the corpus is the same whatever the thread count.
+    let batch = 2 * rayon::current_num_threads().max(1);
+    for chunk in files.chunks(batch) {
+        let parsed: Vec<Result<Text>> = chunk
+            .par_iter()
+            .map(|f| {
+                let mut t = parse(f)?;
+                if let Some((parts, key)) = &parts {
+                    pseudo::Pseudonymiser::mask(&mut t, parts, key);
+                }
+                Ok(t)
+            })
+            .collect();
+        for (t, f) in parsed.into_iter().zip(chunk) {
+            let t = t?;
+            if !ids.insert(t.id.clone()) {
+                return Err(Error::at(
+                    f,
+                    None,
+                    None,
+                    format!("text id `{}` occurs twice among the sources", t.id),
+                ));
+            }
+            b.add(&t)?;
+        }
     }
-    b.warnings = warnings;
+    // Warnings in file order whatever the thread scheduling.
+    let mut w = warnings.into_inner().unwrap_or_default();
+    w.sort();
+    b.warnings = w;
     let manifest = b.finish(out)?;
     // The key is written once the corpus is in place, so a failed import changes nothing.
     if let (Some(p), Some(k)) = (&pseudonymiser, &key) {

@@ -63,41 +63,61 @@ impl Pseudonymiser {
 
     /// Replace identifying metadata by codes and mask name parts in all tokens.
     pub fn apply(&mut self, texts: &mut [Text]) {
+        for t in texts.iter() {
+            self.register(t);
+        }
+        let parts = self.name_parts();
         for t in texts.iter_mut() {
-            for u in &mut t.utterances {
-                let name = u.get("speaker").unwrap_or("").to_string();
-                if name.is_empty() {
-                    continue;
-                }
-                let code = self.code_for(&name);
-                if let Some(alias) = u.get("speaker_id").map(str::to_string) {
-                    if !alias.is_empty() && alias != name {
-                        self.key.entry(alias).or_insert_with(|| code.clone());
-                    }
-                }
-                for f in IDENTIFYING {
-                    if u.get(f).is_some() {
-                        u.set(f, code.clone());
-                    }
+            Self::mask(t, &parts, &self.key);
+        }
+    }
+
+    /// Give every speaker of `text` a code (first pass: all names must be known before
+    /// masking, since a speaker of one file may be named in another).
+    pub fn register(&mut self, text: &Text) {
+        for u in &text.utterances {
+            let name = u.get("speaker").unwrap_or("").to_string();
+            if name.is_empty() {
+                continue;
+            }
+            let code = self.code_for(&name);
+            if let Some(alias) = u.get("speaker_id").filter(|a| !a.is_empty() && *a != name) {
+                self.key.entry(alias.to_string()).or_insert(code);
+            }
+        }
+    }
+
+    /// Second pass: codes in the metadata, name parts masked in the tokens.
+    pub fn mask(text: &mut Text, parts: &BTreeMap<String, String>, key: &BTreeMap<String, String>) {
+        for u in &mut text.utterances {
+            let Some(code) = u.get("speaker").and_then(|n| key.get(n)).cloned() else {
+                continue;
+            };
+            for f in IDENTIFYING {
+                if u.get(f).is_some() {
+                    u.set(f, code.clone());
                 }
             }
         }
-        let parts = self.name_parts();
-        for tok in texts
+        for tok in text
+            .utterances
             .iter_mut()
-            .flat_map(|t| t.utterances.iter_mut())
             .flat_map(|u| u.sentences.iter_mut())
             .flat_map(|s| s.tokens.iter_mut())
         {
-            if let Some(code) = masked(&tok.word, &parts) {
+            if let Some(code) = masked(&tok.word, parts) {
                 tok.word = code.clone();
                 tok.lemma = tok.lemma.as_ref().map(|_| code.clone());
             }
         }
     }
 
+    pub fn key(&self) -> &BTreeMap<String, String> {
+        &self.key
+    }
+
     /// Every capitalised part of every known name (and each alias whole) → its code.
-    fn name_parts(&self) -> BTreeMap<String, String> {
+    pub fn name_parts(&self) -> BTreeMap<String, String> {
         let mut parts = BTreeMap::new();
         for (name, code) in &self.key {
             parts.entry(name.clone()).or_insert_with(|| code.clone());

@@ -15,9 +15,33 @@ use std::path::{Path, PathBuf};
 /// case-insensitive counts need no regex.
 pub const ATTRIBUTES: &[&str] = &["word", "lower", "lemma", "pos", "xpos", "feats", "deprel"];
 
+/// FxHash (rustc's hasher): interning hashes every token twice, and SipHash's DoS
+/// resistance buys nothing for a local index build.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxBuild = std::hash::BuildHasherDefault<Fx>;
+
 #[derive(Default)]
 struct Column {
-    map: HashMap<String, u32>,
+    map: HashMap<String, u32, FxBuild>,
     types: Vec<String>,
     ids: Vec<u32>,
     /// Whether any token carried a real value (not `_`).
@@ -65,6 +89,8 @@ pub struct IndexBuilder {
     columns: Vec<Column>,
     heads: Vec<u32>,
     any_head: bool,
+    /// Tokens added so far.
+    n: usize,
     structures: [Regions; 3],
     pub warnings: Vec<String>,
     pub pseudonymised: bool,
@@ -90,7 +116,7 @@ impl IndexBuilder {
     }
 
     pub fn tokens(&self) -> usize {
-        self.heads.len()
+        self.n
     }
 
     /// Append one text. Fails only if the corpus would exceed 2³² − 2 tokens.
@@ -115,12 +141,18 @@ impl IndexBuilder {
                     for (k, attr) in ATTRIBUTES.iter().enumerate().skip(2) {
                         self.columns[k].push(value(t, attr));
                     }
-                    let head = match t.head {
-                        Some(h) if h > 0 => s_start + h - 1,
-                        _ => NO_HEAD,
-                    };
-                    self.any_head |= t.head.is_some();
-                    self.heads.push(head);
+                    if t.head.is_some() && !self.any_head {
+                        // First parsed token: back-fill "no head" for everything before it.
+                        self.any_head = true;
+                        self.heads = vec![NO_HEAD; self.n];
+                    }
+                    if self.any_head {
+                        self.heads.push(match t.head {
+                            Some(h) if h > 0 => s_start + h - 1,
+                            _ => NO_HEAD,
+                        });
+                    }
+                    self.n += 1;
                 }
                 let end = self.tokens() as u32;
                 if end > s_start {
@@ -183,6 +215,8 @@ impl IndexBuilder {
     fn write_all(self, dir: &Path) -> Result<Manifest> {
         let n = self.tokens();
         let mut attributes = Vec::new();
+        // Each column is consumed as it is written, so peak memory holds one column's
+        // postings on top of the remaining id arrays.
         for (k, col) in self.columns.into_iter().enumerate() {
             if k < 2 || col.seen {
                 write_column(dir, ATTRIBUTES[k], col, n)?;
@@ -247,16 +281,24 @@ fn write_column(dir: &Path, name: &str, col: Column, n: usize) -> Result<()> {
     // Renumber so that id order is bytewise string order: lookups become binary searches.
     let mut order: Vec<u32> = (0..col.types.len() as u32).collect();
     order.sort_unstable_by(|&a, &b| col.types[a as usize].cmp(&col.types[b as usize]));
+    // The interning map is no longer needed: free it before the big allocations below.
+    let col = Column {
+        map: HashMap::default(),
+        ..col
+    };
     let mut new_id = vec![0u32; order.len()];
     for (new, &old) in order.iter().enumerate() {
         new_id[old as usize] = new as u32;
     }
-    let ids: Vec<u32> = col.ids.iter().map(|&i| new_id[i as usize]).collect();
+    let Column { types, mut ids, .. } = col;
+    for i in ids.iter_mut() {
+        *i = new_id[*i as usize];
+    }
     let mut lex = Vec::new();
     let mut lexoff = Vec::with_capacity(order.len() + 1);
     for &old in &order {
         lexoff.push(lex.len() as u64);
-        lex.extend_from_slice(col.types[old as usize].as_bytes());
+        lex.extend_from_slice(types[old as usize].as_bytes());
     }
     lexoff.push(lex.len() as u64);
     // Postings by counting sort: positions come out ascending within each type.
