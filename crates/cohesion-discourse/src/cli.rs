@@ -362,9 +362,14 @@ pub fn run(args: &CorpusArgs) -> Result<()> {
                 page_size: a.page_size,
             };
             let (mut t, total) = ops::kwic::kwic(&c, &a.query, &o)?;
-            let pages = total.div_ceil(a.page_size.max(1));
-            t.notes
-                .push(format!("{total} hits; page {} of {pages}", a.page));
+            t.notes.push(match total {
+                Some(total) => format!(
+                    "{total} hits; page {} of {}",
+                    a.page,
+                    total.div_ceil(a.page_size.max(1))
+                ),
+                None => format!("page {}; more hits follow (sort to count them all)", a.page),
+            });
             emit(&t, &a.out)
         }
         CorpusCommand::Wordlist(a) => {

@@ -651,6 +651,22 @@ impl<'c> Matcher<'c> {
         }
     }
 
+    /// The exact number of matches when it can be read off the index without matching: a
+    /// single token test on one attribute, with no `within` or constraint.
+    pub fn quick_count(&self) -> Option<usize> {
+        match (&self.prog, &self.within, &self.constraint) {
+            (
+                Prog::Token {
+                    cond: cond @ Cond::In(_, false),
+                    ..
+                },
+                None,
+                None,
+            ) => self.cond_count(cond),
+            _ => None,
+        }
+    }
+
     /// All matches in corpus order, at most `limit` of them (`None`: all).
     pub fn find_all(&self, limit: Option<usize>) -> Result<Vec<Match>> {
         let mut out = Vec::new();
