@@ -16,7 +16,7 @@ fn label_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // A name of up to six words starting with a letter, an optional role in brackets, a colon.
     RE.get_or_init(|| {
-        Regex::new(r"^\s*(\p{L}[\p{L}\p{M}'’.\-]*(?: [\p{L}\p{M}'’.\-]+){0,5})\s*(?:\(([^()]{1,80})\))?\s*:\s*(.*)$")
+        Regex::new(r"^\s*(\p{L}[\p{L}\p{M}\p{N}'’.\-]*(?: [\p{L}\p{M}\p{N}'’.\-]+){0,5})\s*(?:\(([^()]{1,80})\))?\s*:\s*(.*)$")
             .expect("static regex")
     })
 }
@@ -135,7 +135,7 @@ mod tests {
 
     #[test]
     fn turns_roles_continuations_and_meta() {
-        let src = "Anna de Vries (burger): Wij moeten dit samen doen.\nDat vind ik.\n\nMOD: Dank u. Wie nog?\n";
+        let src = "Anna de Vries (burger): Wij moeten dit samen doen.\nDat vind ik.\n\nDeelnemer 3: Dank u. Wie nog?\n";
         let mut meta = SpeakerMeta::new();
         meta.insert(
             "Anna de Vries".into(),
@@ -149,6 +149,7 @@ mod tests {
         assert_eq!(u.get("group"), Some("citizens"));
         assert_eq!(u.sentences.len(), 2);
         assert_eq!(t.utterances[1].get("role"), Some(""));
+        assert_eq!(t.utterances[1].get("speaker"), Some("Deelnemer 3"));
         assert_eq!(t.utterances[1].sentences.len(), 2);
     }
 

@@ -347,6 +347,7 @@ fn write_bytes(path: &Path, bytes: impl Iterator<Item = u8>) -> Result<()> {
 }
 
 /// Metadata values are single-line by construction: tabs and newlines become spaces.
+/// Beside the TSV, `.rows` holds the byte offset of every data row (u64 × regions+1).
 fn write_meta(path: &Path, columns: &[String], rows: &[Vec<(String, String)>]) -> Result<()> {
     let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
     let mut out = String::new();
@@ -358,7 +359,9 @@ fn write_meta(path: &Path, columns: &[String], rows: &[Vec<(String, String)>]) -
             .join("\t"),
     );
     out.push('\n');
+    let mut offsets = Vec::with_capacity(rows.len() + 1);
     for row in rows {
+        offsets.push(out.len() as u64);
         let cells: Vec<String> = columns
             .iter()
             .map(|c| {
@@ -371,5 +374,7 @@ fn write_meta(path: &Path, columns: &[String], rows: &[Vec<(String, String)>]) -
         out.push_str(&cells.join("\t"));
         out.push('\n');
     }
-    fs::write(path, out).map_err(|e| Error::io(path, "write", e))
+    offsets.push(out.len() as u64);
+    fs::write(path, out).map_err(|e| Error::io(path, "write", e))?;
+    write_u64s(&path.with_extension("rows"), &offsets)
 }

@@ -100,7 +100,7 @@ pub fn lines_table(corpus: &Corpus, lines: &[Line], window: u32) -> Result<Table
     let word = corpus.attr("word")?;
     let texts = corpus.structure("text")?;
     let utts = corpus.structure("u")?;
-    let has_speaker = utts.meta()?.column("speaker").is_some();
+    let has_speaker = utts.has_column("speaker");
     let mut t = Table::new(["position", "text", "speaker", "left", "match", "right"]);
     let join = |a: u32, b: u32| (a..b).map(|p| word.at(p)).collect::<Vec<_>>().join(" ");
     for l in lines {
