@@ -16,7 +16,7 @@ fn label_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // A name of up to six words starting with a letter, an optional role in brackets, a colon.
     RE.get_or_init(|| {
-        Regex::new(r"^\s*(\p{L}[\p{L}\p{M}\p{N}'’.\-]*(?: [\p{L}\p{M}\p{N}'’.\-]+){0,5})\s*(?:\(([^()]{1,80})\))?\s*:\s*(.*)$")
+        Regex::new(r"^\s*(\p{L}[\p{L}\p{M}\p{N}'’.\-]*(?: [\p{L}\p{M}\p{N}'’.\-]+){0,5})\s*(?:\(([^()]{1,80})\))?\s*:\s*")
             .expect("static regex")
     })
 }
@@ -78,10 +78,17 @@ pub fn parse_transcript(
         if line.trim().is_empty() {
             continue;
         }
-        if let Some(c) = label_re().captures(line) {
+        // Only the head of a line can hold a label: matching the whole (possibly very long)
+        // turn would cost a regex pass over every byte of the transcript.
+        let mut cut = line.len().min(200);
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if let Some(c) = label_re().captures(&line[..cut]) {
             let name = c[1].trim().to_string();
             let role = c.get(2).map(|m| m.as_str().trim().to_string());
-            turns.push((name, role, c[3].to_string()));
+            let rest = c.get(0).map(|m| m.end()).unwrap_or(0);
+            turns.push((name, role, line[rest..].to_string()));
         } else if let Some(last) = turns.last_mut() {
             last.2.push('\n');
             last.2.push_str(line);

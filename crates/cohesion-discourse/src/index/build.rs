@@ -46,22 +46,57 @@ struct Column {
     ids: Vec<u32>,
     /// Whether any token carried a real value (not `_`).
     seen: bool,
+    /// Id of `_`, the value of unannotated tokens.
+    missing: Option<u32>,
 }
 
 impl Column {
     fn push(&mut self, value: Option<&str>) {
-        self.seen |= value.is_some();
-        let v = value.unwrap_or("_");
-        let id = match self.map.get(v) {
+        // Unannotated tokens are the common case for plain text: no hashing for them.
+        let Some(v) = value else {
+            let id = match self.missing {
+                Some(id) => id,
+                None => {
+                    let id = self.intern("_");
+                    self.missing = Some(id);
+                    id
+                }
+            };
+            self.ids.push(id);
+            return;
+        };
+        self.seen = true;
+        let id = self.intern(v);
+        self.ids.push(id);
+    }
+
+    fn intern(&mut self, v: &str) -> u32 {
+        match self.map.get(v) {
             Some(&id) => id,
             None => {
                 let id = self.types.len() as u32;
                 self.map.insert(v.to_string(), id);
                 self.types.push(v.to_string());
+                if v == "_" {
+                    self.missing = Some(id);
+                }
                 id
             }
-        };
-        self.ids.push(id);
+        }
+    }
+
+    /// The `lower` column from the `word` column: lower-case each word type once and map
+    /// the token ids through that table.
+    fn lowered(word: &Column) -> Column {
+        let mut lower = Column::default();
+        let table: Vec<u32> = word
+            .types
+            .iter()
+            .map(|t| lower.intern(&t.to_lowercase()))
+            .collect();
+        lower.ids = word.ids.iter().map(|&i| table[i as usize]).collect();
+        lower.seen = true;
+        lower
     }
 }
 
@@ -130,14 +165,14 @@ impl IndexBuilder {
             for s in &u.sentences {
                 let s_start = self.tokens() as u32;
                 for t in &s.tokens {
-                    // Whitespace inside a token would break the lexicon's one-line types.
-                    let word: String = t
-                        .word
-                        .chars()
-                        .map(|c| if c.is_whitespace() { '_' } else { c })
-                        .collect();
-                    self.columns[0].push(Some(&word));
-                    self.columns[1].push(Some(&word.to_lowercase()));
+                    // Whitespace inside a token (possible in CoNLL-U) becomes `_`, so every
+                    // type prints as one word; allocate only when needed. `lower` is derived
+                    // from the word types at the end, not interned per token.
+                    if t.word.contains(char::is_whitespace) {
+                        self.columns[0].push(Some(&t.word.replace(char::is_whitespace, "_")));
+                    } else {
+                        self.columns[0].push(Some(&t.word));
+                    }
                     for (k, attr) in ATTRIBUTES.iter().enumerate().skip(2) {
                         self.columns[k].push(value(t, attr));
                     }
@@ -212,11 +247,12 @@ impl IndexBuilder {
         result
     }
 
-    fn write_all(self, dir: &Path) -> Result<Manifest> {
+    fn write_all(mut self, dir: &Path) -> Result<Manifest> {
         let n = self.tokens();
         let mut attributes = Vec::new();
         // Each column is consumed as it is written, so peak memory holds one column's
         // postings on top of the remaining id arrays.
+        self.columns[1] = Column::lowered(&self.columns[0]);
         for (k, col) in self.columns.into_iter().enumerate() {
             if k < 2 || col.seen {
                 write_column(dir, ATTRIBUTES[k], col, n)?;
