@@ -182,27 +182,31 @@ pub fn import(sources: &[PathBuf], out: &Path, o: &ImportOptions) -> Result<Impo
     // so the corpus is the same whatever the thread count.
     let batch = 2 * rayon::current_num_threads().max(1);
     for chunk in files.chunks(batch) {
-        let parsed: Vec<Result<Text>> = chunk
+        // Parsing, masking and interning happen on the worker threads; the main thread
+        // only merges per-file lexicons and maps ids.
+        let parsed: Vec<Result<(String, IndexBuilder)>> = chunk
             .par_iter()
             .map(|f| {
                 let mut t = parse(f)?;
                 if let Some((parts, key)) = &parts {
                     pseudo::Pseudonymiser::mask(&mut t, parts, key);
                 }
-                Ok(t)
+                let mut local = IndexBuilder::new();
+                local.add(&t)?;
+                Ok((t.id, local))
             })
             .collect();
-        for (t, f) in parsed.into_iter().zip(chunk) {
-            let t = t?;
-            if !ids.insert(t.id.clone()) {
+        for (r, f) in parsed.into_iter().zip(chunk) {
+            let (id, local) = r?;
+            if !ids.insert(id.clone()) {
                 return Err(Error::at(
                     f,
                     None,
                     None,
-                    format!("text id `{}` occurs twice among the sources", t.id),
+                    format!("text id `{id}` occurs twice among the sources"),
                 ));
             }
-            b.add(&t)?;
+            b.append(local)?;
         }
     }
     // Warnings in file order whatever the thread scheduling.
