@@ -98,7 +98,9 @@ fn load(
 ) -> Result<Text> {
     let content = read::read_text(path, o.lossy)?;
     match o.format {
-        Format::Text => text::parse_transcript(path, &content, &stem(path), o.lang, speaker_meta),
+        Format::Text => {
+            text::parse_transcript_raw(path, &content, &stem(path), o.lang, speaker_meta)
+        }
         Format::Conllu => conllu::parse_conllu(path, &content, &stem(path)),
         Format::Tei => {
             let meta_path = o

@@ -90,6 +90,7 @@ impl Pseudonymiser {
     /// Second pass: codes in the metadata, name parts masked in the tokens.
     pub fn mask(text: &mut Text, parts: &BTreeMap<String, String>, key: &BTreeMap<String, String>) {
         for u in &mut text.utterances {
+            u.materialise();
             let Some(code) = u.get("speaker").and_then(|n| key.get(n)).cloned() else {
                 continue;
             };

@@ -4,8 +4,8 @@
 //! A speaker metadata CSV (`--meta`) with a `speaker` column adds attributes such as group,
 //! party or age band to every turn of that speaker.
 
-use crate::model::{Sentence, Text, Token, Utterance};
-use crate::tokenise::{tokenise, Lang};
+use crate::model::{Text, Utterance};
+use crate::tokenise::Lang;
 use cohesion_io::{Error, Result};
 use regex::Regex;
 use std::collections::HashMap;
@@ -73,6 +73,22 @@ pub fn parse_transcript(
     lang: Lang,
     meta: Option<&SpeakerMeta>,
 ) -> Result<Text> {
+    let mut t = parse_transcript_raw(path, content, text_id, lang, meta)?;
+    for u in &mut t.utterances {
+        u.materialise();
+    }
+    Ok(t)
+}
+
+/// [`parse_transcript`] leaving each turn's text untokenised (`Utterance::raw`), for the
+/// indexer's allocation-free path.
+pub fn parse_transcript_raw(
+    path: &Path,
+    content: &str,
+    text_id: &str,
+    lang: Lang,
+    meta: Option<&SpeakerMeta>,
+) -> Result<Text> {
     let mut turns: Vec<(String, Option<String>, String)> = Vec::new();
     for (i, line) in content.lines().enumerate() {
         if line.trim().is_empty() {
@@ -109,9 +125,9 @@ pub fn parse_transcript(
     for (n, (name, role, body)) in turns.into_iter().enumerate() {
         let id = format!("{text_id}.u{}", n + 1);
         let mut u = Utterance {
-            id: id.clone(),
+            id,
             meta: vec![("speaker".into(), name.clone())],
-            sentences: Vec::new(),
+            ..Utterance::default()
         };
         u.set("role", role.unwrap_or_default());
         if let Some(attrs) = meta.and_then(|m| m.get(&name)) {
@@ -119,12 +135,7 @@ pub fn parse_transcript(
                 u.set(k, v.clone());
             }
         }
-        for (k, words) in tokenise(&body, lang).into_iter().enumerate() {
-            u.sentences.push(Sentence {
-                id: format!("{id}.s{}", k + 1),
-                tokens: words.into_iter().map(Token::plain).collect(),
-            });
-        }
+        u.raw = Some((body, lang));
         text.utterances.push(u);
     }
     Ok(text)

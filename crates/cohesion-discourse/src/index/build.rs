@@ -157,11 +157,21 @@ impl IndexBuilder {
     /// Append one text. Fails only if the corpus would exceed 2³² − 2 tokens.
     pub fn add(&mut self, text: &Text) -> Result<()> {
         let text_start = self.tokens();
-        if text_start as u64 + text.tokens().count() as u64 >= u32::MAX as u64 - 1 {
+        // Raw text has at most one token per byte: a safe bound without tokenising twice.
+        let raw: usize = text
+            .utterances
+            .iter()
+            .filter_map(|u| u.raw.as_ref())
+            .map(|r| r.0.len())
+            .sum();
+        if text_start as u64 + (text.tokens().count() + raw) as u64 >= u32::MAX as u64 - 1 {
             return Err(Error::input("corpus too large: more than 4 billion tokens"));
         }
         for u in &text.utterances {
             let u_start = self.tokens() as u32;
+            if let Some((body, lang)) = &u.raw {
+                self.add_raw(&u.id, body, *lang);
+            }
             for s in &u.sentences {
                 let s_start = self.tokens() as u32;
                 for t in &s.tokens {
@@ -208,6 +218,33 @@ impl IndexBuilder {
             self.structures[0].push(text_start as u32, end, meta);
         }
         Ok(())
+    }
+
+    /// Tokenise and add an utterance's raw text: tokens are slices, interned without copying.
+    fn add_raw(&mut self, u_id: &str, body: &str, lang: crate::tokenise::Lang) {
+        for (k, words) in crate::tokenise::tokenise_slices(body, lang)
+            .into_iter()
+            .enumerate()
+        {
+            let s_start = self.n as u32;
+            for w in words {
+                self.columns[0].push(Some(w));
+                for c in self.columns.iter_mut().skip(2) {
+                    c.push(None);
+                }
+                if self.any_head {
+                    self.heads.push(NO_HEAD);
+                }
+                self.n += 1;
+            }
+            if self.n as u32 > s_start {
+                self.structures[2].push(
+                    s_start,
+                    self.n as u32,
+                    vec![("id".into(), format!("{u_id}.s{}", k + 1))],
+                );
+            }
+        }
     }
 
     /// Append another builder's tokens (built from other texts, e.g. on another thread):
@@ -503,6 +540,38 @@ mod tests {
             assert_eq!(
                 fs::read(d.join("one").join(&n)).unwrap(),
                 fs::read(d.join("two").join(&n)).unwrap(),
+                "{n:?}"
+            );
+        }
+        fs::remove_dir_all(d).unwrap();
+    }
+
+    /// The allocation-free raw-text path indexes exactly what the tokenised path does.
+    #[test]
+    fn raw_text_path_equals_tokenised_path() {
+        use crate::import::text::parse_transcript_raw;
+        let src =
+            "Ann (x): 's Avonds gaan we o.a. naar \"de stad\". Zo'n 1.000 mensen!\nBen: Ja? (ok)";
+        let d = scratch("raw");
+        for (name, t) in [
+            (
+                "tok",
+                parse_transcript(Path::new("a"), src, "a", Lang::Nl, None).unwrap(),
+            ),
+            (
+                "raw",
+                parse_transcript_raw(Path::new("a"), src, "a", Lang::Nl, None).unwrap(),
+            ),
+        ] {
+            let mut b = IndexBuilder::new();
+            b.add(&t).unwrap();
+            b.finish(&d.join(name)).unwrap();
+        }
+        for e in fs::read_dir(d.join("tok")).unwrap() {
+            let n = e.unwrap().file_name();
+            assert_eq!(
+                fs::read(d.join("tok").join(&n)).unwrap(),
+                fs::read(d.join("raw").join(&n)).unwrap(),
                 "{n:?}"
             );
         }

@@ -59,7 +59,7 @@ fn sort_lines(corpus: &Corpus, lines: &mut [Line], sort: Sort, window: u32) -> R
     if sort != Sort::None {
         let mut keyed: Vec<([u32; K], u32, Line)> =
             lines.iter().map(|l| (key(l), l.start, *l)).collect();
-        keyed.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        keyed.sort_unstable_by_key(|k| (k.0, k.1));
         for (slot, (_, _, l)) in lines.iter_mut().zip(keyed) {
             *slot = l;
         }
