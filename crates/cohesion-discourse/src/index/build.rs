@@ -437,25 +437,25 @@ fn write_column(dir: &Path, name: &str, col: Column, n: usize) -> Result<()> {
 }
 
 fn write_u32s(path: &Path, v: &[u32]) -> Result<()> {
-    write_bytes(path, v.iter().flat_map(|x| x.to_le_bytes()))
+    write_le(path, v, |x, buf| buf.extend_from_slice(&x.to_le_bytes()))
 }
 
 fn write_u64s(path: &Path, v: &[u64]) -> Result<()> {
-    write_bytes(path, v.iter().flat_map(|x| x.to_le_bytes()))
+    write_le(path, v, |x, buf| buf.extend_from_slice(&x.to_le_bytes()))
 }
 
-fn write_bytes(path: &Path, bytes: impl Iterator<Item = u8>) -> Result<()> {
+/// Little-endian numbers, converted a block at a time (a 100 M-token column is 400 MB).
+fn write_le<T: Copy>(path: &Path, v: &[T], put: impl Fn(T, &mut Vec<u8>)) -> Result<()> {
     let f = fs::File::create(path).map_err(|e| Error::io(path, "create", e))?;
     let mut w = BufWriter::with_capacity(1 << 20, f);
-    let mut buf = Vec::with_capacity(1 << 16);
-    for b in bytes {
-        buf.push(b);
-        if buf.len() == buf.capacity() {
-            w.write_all(&buf).map_err(|e| Error::io(path, "write", e))?;
-            buf.clear();
+    let mut buf = Vec::with_capacity(1 << 18);
+    for block in v.chunks(1 << 15) {
+        buf.clear();
+        for &x in block {
+            put(x, &mut buf);
         }
+        w.write_all(&buf).map_err(|e| Error::io(path, "write", e))?;
     }
-    w.write_all(&buf).map_err(|e| Error::io(path, "write", e))?;
     w.flush().map_err(|e| Error::io(path, "write", e))
 }
 
