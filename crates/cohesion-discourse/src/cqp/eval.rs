@@ -669,6 +669,21 @@ impl<'c> Matcher<'c> {
 
     /// All matches in corpus order, at most `limit` of them (`None`: all).
     pub fn find_all(&self, limit: Option<usize>) -> Result<Vec<Match>> {
+        // A lone token test read off the postings needs no matching at all.
+        if self.quick_count().is_some() && self.labels.is_empty() {
+            if let Some(c) = self.candidates() {
+                let n = limit.unwrap_or(usize::MAX);
+                return Ok(c
+                    .into_iter()
+                    .take(n)
+                    .map(|p| Match {
+                        start: p,
+                        end: p + 1,
+                        labels: vec![],
+                    })
+                    .collect());
+            }
+        }
         let mut out = Vec::new();
         let mut push = |m: Option<Match>| {
             if let Some(m) = m {

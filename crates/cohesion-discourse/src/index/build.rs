@@ -48,26 +48,43 @@ struct Column {
     seen: bool,
     /// Id of `_`, the value of unannotated tokens.
     missing: Option<u32>,
+    /// Unannotated tokens counted but not stored, while `seen` is false.
+    unseen: usize,
 }
 
 impl Column {
     fn push(&mut self, value: Option<&str>) {
-        // Unannotated tokens are the common case for plain text: no hashing for them.
+        // Unannotated tokens are the common case for plain text: until a column sees a real
+        // value it only counts them, so plain text costs no memory for lemma, pos, etc.
         let Some(v) = value else {
-            let id = match self.missing {
-                Some(id) => id,
-                None => {
-                    let id = self.intern("_");
-                    self.missing = Some(id);
-                    id
-                }
-            };
+            if !self.seen {
+                self.unseen += 1;
+                return;
+            }
+            let id = self.missing_id();
             self.ids.push(id);
             return;
         };
-        self.seen = true;
+        self.fill();
         let id = self.intern(v);
         self.ids.push(id);
+    }
+
+    fn missing_id(&mut self) -> u32 {
+        match self.missing {
+            Some(id) => id,
+            None => self.intern("_"),
+        }
+    }
+
+    /// Turn the counted unannotated tokens into `_` ids, once a real value appears.
+    fn fill(&mut self) {
+        if !self.seen {
+            self.seen = true;
+            let id = self.missing_id();
+            self.ids.extend(std::iter::repeat_n(id, self.unseen));
+            self.unseen = 0;
+        }
     }
 
     fn intern(&mut self, v: &str) -> u32 {
@@ -256,10 +273,19 @@ impl IndexBuilder {
             return Err(Error::input("corpus too large: more than 4 billion tokens"));
         }
         for (mine, theirs) in self.columns.iter_mut().zip(other.columns) {
+            if !theirs.seen {
+                if mine.seen {
+                    let id = mine.missing_id();
+                    mine.ids.extend(std::iter::repeat_n(id, theirs.unseen));
+                } else {
+                    mine.unseen += theirs.unseen;
+                }
+                continue;
+            }
+            mine.fill();
             let table: Vec<u32> = theirs.types.iter().map(|t| mine.intern(t)).collect();
             mine.ids
                 .extend(theirs.ids.iter().map(|&i| table[i as usize]));
-            mine.seen |= theirs.seen;
         }
         if other.any_head && !self.any_head {
             self.any_head = true;
