@@ -49,14 +49,16 @@ pub fn collocates(corpus: &Corpus, query: &str, o: &CollocOptions) -> Result<Tab
     // overlapping windows are counted once), not f(node) × span.
     let mut slots = 0u64;
     let mut last_end = 0u32;
+    // Hits are in corpus order, so the sentence is found by walking forward, not searching.
+    let mut si = 0usize;
     for h in &hits {
-        let (lo, hi) = if o.cross_sentences {
+        let (lo, hi) = if o.cross_sentences || sents.is_empty() {
             (0, corpus.len())
         } else {
-            sents
-                .find(h.start)
-                .map(|i| sents.span(i))
-                .unwrap_or((0, corpus.len()))
+            while si + 1 < sents.len() && sents.span(si).1 <= h.start {
+                si += 1;
+            }
+            sents.span(si)
         };
         let from = h
             .start
