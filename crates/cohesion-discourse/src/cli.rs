@@ -497,7 +497,14 @@ fn run_cda(a: &CdaArgs) -> Result<()> {
         window: 8,
         use_annotation: !a.words_only,
     };
-    let (t, lines) = profile::profile(&c, &m.marker, &o)?;
+    // Actors are profiled per group like markers (named `actor:NAME`), and listed again below
+    // with their grammatical roles.
+    let mut all = m.marker.clone();
+    all.extend(m.actor.iter().cloned().map(|mut a| {
+        a.name = format!("actor:{}", a.name);
+        a
+    }));
+    let (t, lines) = profile::profile(&c, &all, &o)?;
     emit(&t, &a.out)?;
     let quiet = a.out.csv.as_ref().is_some_and(|p| p.as_os_str() == "-")
         || a.out.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
