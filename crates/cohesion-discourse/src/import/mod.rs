@@ -2,6 +2,7 @@
 //! writes the corpus folder. Pseudonymisation happens between the two.
 
 pub mod conllu;
+pub mod persons;
 pub mod pseudo;
 pub mod read;
 pub mod tei;
@@ -63,6 +64,18 @@ pub fn expand_sources(sources: &[PathBuf], format: Format) -> Result<Vec<PathBuf
                 .map_err(|e| Error::io(s, "list", e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == format.extension()))
+                // ParlaMint keeps its speaker and party registries and taxonomies beside the
+                // sittings; they are read as metadata, not imported as texts.
+                .filter(|p| {
+                    let n = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    format != Format::Tei
+                        || !(n.ends_with("-listPerson.xml")
+                            || n.ends_with("-listOrg.xml")
+                            || n.contains("taxonomy"))
+                })
                 .collect();
             found.sort();
             files.extend(found);
@@ -132,7 +145,18 @@ fn load(
             } else {
                 None
             };
-            tei::parse_tei(path, &content, meta.as_ref(), annotated.as_ref(), warnings)
+            let persons = match persons::find_list_person(path) {
+                Some(p) => Some(persons::read_list_person(&p, o.lossy)?),
+                None => None,
+            };
+            tei::parse_tei(
+                path,
+                &content,
+                meta.as_ref(),
+                annotated.as_ref(),
+                persons.as_ref(),
+                warnings,
+            )
         }
     }
 }
