@@ -119,6 +119,12 @@ pub struct CdaArgs {
     pub out: Output,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Annotator {
+    /// Frog (Debian packages frog, frogdata, uctodata), run as a separate program.
+    Frog,
+}
+
 #[derive(Args, Debug)]
 pub struct ImportArgs {
     #[arg(long, value_enum)]
@@ -135,6 +141,9 @@ pub struct ImportArgs {
     /// Replace invalid UTF-8 instead of stopping with an error.
     #[arg(long)]
     pub lossy: bool,
+    /// Annotate plain text (and TEI without CoNLL-U) with lemma, POS and a dependency parse.
+    #[arg(long, value_enum)]
+    pub annotate: Option<Annotator>,
     /// Language of plain text, for the tokeniser.
     #[arg(long, value_enum, default_value = "nl")]
     pub lang: Lang,
@@ -310,6 +319,7 @@ pub fn run(args: &CorpusArgs) -> Result<()> {
                 key: a.key.clone(),
                 lossy: a.lossy,
                 lang: a.lang,
+                annotate: a.annotate.is_some(),
             };
             let r = import(&a.sources, &a.out, &o)?;
             for w in &r.manifest.warnings {

@@ -31,6 +31,7 @@ fn opts(format: Format) -> ImportOptions {
         key: None,
         lossy: false,
         lang: Lang::Nl,
+        annotate: false,
     }
 }
 

@@ -179,6 +179,7 @@ fn run(args: &[String]) -> Result<()> {
             key: None,
             lossy: false,
             lang: Lang::Nl,
+            annotate: false,
         };
         let (r, ms) = time(|| import(&[src], &dir, &o))?;
         t.push(vec![

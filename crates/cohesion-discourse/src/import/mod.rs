@@ -2,6 +2,7 @@
 //! writes the corpus folder. Pseudonymisation happens between the two.
 
 pub mod conllu;
+pub mod frog;
 pub mod persons;
 pub mod pseudo;
 pub mod read;
@@ -45,6 +46,8 @@ pub struct ImportOptions {
     pub key: Option<PathBuf>,
     pub lossy: bool,
     pub lang: Lang,
+    /// Annotate with Frog (plain text and TEI without CoNLL-U).
+    pub annotate: bool,
 }
 
 #[derive(Debug)]
@@ -206,23 +209,42 @@ pub fn import(sources: &[PathBuf], out: &Path, o: &ImportOptions) -> Result<Impo
     let mut ids = HashSet::new();
     // Files are parsed in parallel in small batches (bounded memory) and added in order,
     // so the corpus is the same whatever the thread count.
-    let batch = 2 * rayon::current_num_threads().max(1);
+    // Frog is slow to start (seconds), so annotation runs once over all files.
+    let batch = if o.annotate {
+        files.len().max(1)
+    } else {
+        2 * rayon::current_num_threads().max(1)
+    };
+    if o.annotate && o.format == Format::Conllu {
+        return Err(Error::input(
+            "--annotate frog is for plain text and TEI; CoNLL-U is annotated already",
+        ));
+    }
     for chunk in files.chunks(batch) {
         // Parsing, masking and interning happen on the worker threads; the main thread
         // only merges per-file lexicons and maps ids.
-        let parsed: Vec<Result<(String, IndexBuilder)>> = chunk
+        let mut texts: Vec<Text> = chunk
             .par_iter()
             .map(|f| {
                 let mut t = parse(f)?;
                 if let Some((parts, key)) = &parts {
                     pseudo::Pseudonymiser::mask(&mut t, parts, key);
                 }
+                Ok(t)
+            })
+            .collect::<Result<_>>()?;
+        if o.annotate {
+            frog::annotate(&mut texts)?;
+        }
+        let built: Vec<Result<(String, IndexBuilder)>> = texts
+            .into_par_iter()
+            .map(|t| {
                 let mut local = IndexBuilder::new();
                 local.add(&t)?;
                 Ok((t.id, local))
             })
             .collect();
-        for (r, f) in parsed.into_iter().zip(chunk) {
+        for (r, f) in built.into_iter().zip(chunk) {
             let (id, local) = r?;
             if !ids.insert(id.clone()) {
                 return Err(Error::at(
