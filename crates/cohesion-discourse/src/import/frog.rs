@@ -2,7 +2,10 @@
 //! run as a separate process (it is GPL; the process boundary keeps it apart).
 //!
 //! Our tokenisation is kept: sentences go to Frog one per line with its tokeniser off
-//! (`--skip=t -n`), so its output aligns token for token, which is checked. From Frog's
+//! (`--skip=tn -n`; NER is skipped too). Frog still joins multi-word units (`Den_Haag`);
+//! [`expand`] splits them back onto our tokens (later parts attach to the first as `flat`,
+//! the UD convention for names), and anything else that does not align is an error.
+//! The multi-word step cannot be skipped: Frog's parser depends on it. From Frog's
 //! columns (index, word, lemma, morphology, CGN tag, confidence, NER, chunk, head, relation)
 //! we keep the lemma, the CGN tag as XPOS (`VNW(pers,pron,nomin,vol,1,mv)` →
 //! `VNW|pers|pron|nomin|vol|1|mv`, the UD_Dutch convention), a UPOS and a few UD features
@@ -165,6 +168,70 @@ pub fn to_tokens(sent: &[FrogToken]) -> Vec<Token> {
         .collect()
 }
 
+/// Map Frog's tokens back onto ours: a multi-word unit `A_B` covers our tokens `A`, `B`.
+/// Heads are renumbered to our token indices. `None` if the words do not line up.
+pub fn expand(sent: &[FrogToken], ours: &[&str]) -> Option<Vec<FrogToken>> {
+    let mut starts = Vec::with_capacity(sent.len());
+    let mut parts = Vec::with_capacity(sent.len());
+    let mut j = 0;
+    for ft in sent {
+        starts.push(j);
+        let mut n = 1;
+        let mut joined = ours.get(j)?.to_string();
+        while joined != ft.word {
+            joined.push('_');
+            joined.push_str(ours.get(j + n)?);
+            n += 1;
+            if joined.len() > ft.word.len() {
+                return None;
+            }
+        }
+        parts.push(n);
+        j += n;
+    }
+    if j != ours.len() {
+        return None;
+    }
+    let remap = |h: u32| {
+        if h == 0 {
+            0
+        } else {
+            starts
+                .get(h as usize - 1)
+                .map(|&s| s as u32 + 1)
+                .unwrap_or(0)
+        }
+    };
+    let mut out = Vec::with_capacity(ours.len());
+    for ((ft, &n), &start) in sent.iter().zip(&parts).zip(&starts) {
+        let lemmas: Vec<&str> = ft.lemma.split('_').collect();
+        let tags: Vec<&str> = ft.tag.split('_').collect();
+        for i in 0..n {
+            out.push(FrogToken {
+                word: ours[start + i].to_string(),
+                lemma: if lemmas.len() == n {
+                    lemmas[i]
+                } else {
+                    ft.lemma.as_str()
+                }
+                .to_string(),
+                tag: if tags.len() == n { tags[i] } else { tags[0] }.to_string(),
+                head: if i == 0 {
+                    remap(ft.head)
+                } else {
+                    start as u32 + 1
+                },
+                rel: if i == 0 {
+                    ft.rel.clone()
+                } else {
+                    "flat".into()
+                },
+            });
+        }
+    }
+    Some(out)
+}
+
 /// Annotate every sentence of `texts` with Frog, in one Frog run.
 pub fn annotate(texts: &mut [Text]) -> Result<()> {
     let mut input = String::new();
@@ -205,15 +272,17 @@ pub fn annotate(texts: &mut [Text]) -> Result<()> {
                 let f = frogged.next().ok_or_else(|| {
                     Error::failure("frog returned fewer sentences than it was given")
                 })?;
-                if f.len() != s.tokens.len()
-                    || f.iter().zip(&s.tokens).any(|(a, b)| a.word != b.word)
-                {
-                    return Err(Error::failure(format!(
-                        "frog changed the tokenisation of sentence {}",
-                        s.id
-                    )));
-                }
-                s.tokens = to_tokens(&f);
+                let ours: Vec<&str> = s.tokens.iter().map(|t| t.word.as_str()).collect();
+                let aligned = expand(&f, &ours).ok_or_else(|| {
+                    let theirs: Vec<&str> = f.iter().map(|t| t.word.as_str()).collect();
+                    Error::failure(format!(
+                        "frog changed the tokenisation of sentence {}: [{}] became [{}]",
+                        s.id,
+                        ours.join(" "),
+                        theirs.join(" ")
+                    ))
+                })?;
+                s.tokens = to_tokens(&aligned);
             }
         }
     }
@@ -246,6 +315,38 @@ mod tests {
         let skipped = "1\tDe\tde\t[de]\tLID(bep,stan,rest)\t0.99\t\t\tB-NP\t2\tdet\n";
         let s = parse_output(skipped).unwrap();
         assert_eq!((s[0][0].head, s[0][0].rel.as_str()), (2, "det"));
+    }
+
+    #[test]
+    fn multi_word_units_are_split_back_onto_our_tokens() {
+        let t = |w: &str, l: &str, tag: &str, head: u32, rel: &str| FrogToken {
+            word: w.into(),
+            lemma: l.into(),
+            tag: tag.into(),
+            head,
+            rel: rel.into(),
+        };
+        // Real Frog output shape: "in Den_Haag begrijpen" with Den_Haag as one unit.
+        let f = vec![
+            t("in", "in", "VZ(init)", 2, "mod"),
+            t(
+                "Den_Haag",
+                "Den_Haag",
+                "SPEC(deeleigen)_SPEC(deeleigen)",
+                1,
+                "obj1",
+            ),
+            t("begrijpen", "begrijpen", "WW(inf,vrij,zonder)", 0, "ROOT"),
+        ];
+        let e = expand(&f, &["in", "Den", "Haag", "begrijpen"]).unwrap();
+        assert_eq!(e.len(), 4);
+        assert_eq!((e[0].head, e[1].head, e[2].head, e[3].head), (2, 1, 2, 0));
+        assert_eq!(
+            (e[1].word.as_str(), e[2].rel.as_str(), e[2].tag.as_str()),
+            ("Den", "flat", "SPEC(deeleigen)")
+        );
+        assert!(expand(&f, &["in", "Den", "Haag"]).is_none());
+        assert!(expand(&f, &["in", "Den", "Hague", "begrijpen"]).is_none());
     }
 
     /// Runs the real program; `cargo test -- --ignored` where Frog is installed.
