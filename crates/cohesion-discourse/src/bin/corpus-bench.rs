@@ -308,11 +308,95 @@ fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Markers on Frog's annotation against UD gold: the realistic "pos" variant, since
+/// `cda --evaluate` on a UD corpus uses the gold POS itself.
+fn frog_eval(args: &[String]) -> Result<()> {
+    use cohesion_discourse::cda::{gold, markers};
+    use cohesion_discourse::import::{conllu::parse_conllu, frog};
+    use cohesion_discourse::index::build::IndexBuilder;
+    use cohesion_discourse::model::Token;
+    let out = PathBuf::from(arg(args, "--work").unwrap_or_else(|| "/tmp/frog-eval".into()));
+    let mut gold_texts = Vec::new();
+    for f in args_after(args, "--conllu") {
+        let p = Path::new(&f);
+        let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, "read", e))?;
+        gold_texts.push(parse_conllu(
+            p,
+            &text,
+            &p.file_stem().unwrap_or_default().to_string_lossy(),
+        )?);
+    }
+    let mut plain = gold_texts.clone();
+    for s in plain
+        .iter_mut()
+        .flat_map(|t| t.utterances.iter_mut())
+        .flat_map(|u| u.sentences.iter_mut())
+    {
+        s.tokens = s
+            .tokens
+            .iter()
+            .map(|t| Token::plain(t.word.clone()))
+            .collect();
+    }
+    let (_, ms) = time(|| frog::annotate(&mut plain))?;
+    eprintln!("frog: {ms:.0} ms");
+    let build = |texts: &[cohesion_discourse::model::Text], name: &str| -> Result<Corpus> {
+        let mut b = IndexBuilder::new();
+        for t in texts {
+            b.add(t)?;
+        }
+        b.finish(&out.join(name))?;
+        Corpus::open(&out.join(name))
+    };
+    let (g, fr) = (build(&gold_texts, "gold")?, build(&plain, "frog")?);
+    let ms = markers::Markers::load(None)?;
+    let mut t = Table::new([
+        "marker",
+        "annotation",
+        "tp",
+        "fp",
+        "fn",
+        "precision",
+        "recall",
+        "f1",
+    ]);
+    for m in ms.marker.iter().filter(|m| m.gold.is_some()) {
+        let gold_set = gold::gold_positions(&g, m.gold.as_deref().unwrap_or(""))?;
+        for (label, corpus, ann) in [
+            ("none (words)", &fr, false),
+            ("frog", &fr, true),
+            ("UD gold", &g, true),
+        ] {
+            let pred: std::collections::HashSet<u32> =
+                markers::hits(corpus, m, ann)?.into_iter().collect();
+            let tp = pred.intersection(&gold_set).count();
+            let (p, r) = (
+                tp as f64 / pred.len() as f64,
+                tp as f64 / gold_set.len() as f64,
+            );
+            t.push(vec![
+                m.name.clone().into(),
+                label.into(),
+                tp.into(),
+                (pred.len() - tp).into(),
+                (gold_set.len() - tp).into(),
+                p.into(),
+                r.into(),
+                (2.0 * p * r / (p + r)).into(),
+            ]);
+        }
+    }
+    t.notes.push(format!("{} tokens", g.len()));
+    print!("{}", t.aligned(3));
+    Ok(())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let r = match args.get(1).map(String::as_str) {
         Some("generate") => generate(&args),
         Some("run") => run(&args),
+        Some("frog-eval") => frog_eval(&args),
         _ => Err(Error::input("usage: corpus-bench generate --ud FILE… --wordfreq FILE --tokens N --out DIR [--seed S]\n       corpus-bench run --src DIR --corpus DIR [--json FILE] [--skip-import x]")),
     };
     if let Err(e) = r {
