@@ -111,6 +111,20 @@ impl Pseudonymiser {
                 tok.lemma = tok.lemma.as_ref().map(|_| code.clone());
             }
         }
+        // File names often carry a name too (`interview-Anna.txt`): ids and the file
+        // attribute are masked the same way, utterance and sentence ids included.
+        text.id = mask_id(&text.id, parts);
+        for (k, v) in &mut text.meta {
+            if k == "file" {
+                *v = mask_id(v, parts);
+            }
+        }
+        for u in &mut text.utterances {
+            u.id = mask_id(&u.id, parts);
+            for s in &mut u.sentences {
+                s.id = mask_id(&s.id, parts);
+            }
+        }
     }
 
     pub fn key(&self) -> &BTreeMap<String, String> {
@@ -149,6 +163,31 @@ impl Pseudonymiser {
     }
 }
 
+/// `id` with every alphabetic run that is a name part (case-insensitively) replaced by its code.
+fn mask_id(id: &str, parts: &BTreeMap<String, String>) -> String {
+    let lower: BTreeMap<String, &String> =
+        parts.iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
+    let mut out = String::with_capacity(id.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        match lower.get(&run.to_lowercase()) {
+            Some(code) => out.push_str(code),
+            None => out.push_str(run),
+        }
+        run.clear();
+    };
+    for c in id.chars() {
+        if c.is_alphabetic() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 /// The code replacing `word`, if it is a name part or a name part with a possessive `'s`.
 fn masked<'a>(word: &str, parts: &'a BTreeMap<String, String>) -> Option<&'a String> {
     if let Some(c) = parts.get(word) {
@@ -182,6 +221,18 @@ mod tests {
         );
         assert!(joined.contains("met S002 eens"), "{joined}");
         assert!(joined.contains("de"), "particles are ordinary words");
+        let mut named = vec![parse_transcript(
+            Path::new("interview-anna.txt"),
+            "Anna de Vries (x): hoi",
+            "interview-anna",
+            Lang::Nl,
+            None,
+        )
+        .unwrap()];
+        p.apply(&mut named);
+        assert_eq!(named[0].id, "interview-S001");
+        assert_eq!(named[0].utterances[0].id, "interview-S001.u1");
+        assert_eq!(named[0].meta[0].1, "interview-S001.txt");
 
         let dir = std::env::temp_dir().join(format!("cd-pseudo-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
