@@ -147,6 +147,10 @@ pub struct ImportArgs {
     /// Language of plain text, for the tokeniser.
     #[arg(long, value_enum, default_value = "nl")]
     pub lang: Lang,
+    /// Worker threads for parsing and interning (default: all cores; RAYON_NUM_THREADS is
+    /// honoured). The corpus is byte-identical for any thread count.
+    #[arg(long)]
+    pub threads: Option<usize>,
     /// Source files or folders.
     #[arg(required = true)]
     pub sources: Vec<PathBuf>,
@@ -321,7 +325,16 @@ pub fn run(args: &CorpusArgs) -> Result<()> {
                 lang: a.lang,
                 annotate: a.annotate.is_some(),
             };
-            let r = import(&a.sources, &a.out, &o)?;
+            let r = match a.threads {
+                Some(n) => rayon::ThreadPoolBuilder::new()
+                    .num_threads(n.max(1))
+                    .build()
+                    .map_err(|e| {
+                        cohesion_io::Error::failure(format!("cannot start {n} threads: {e}"))
+                    })?
+                    .install(|| import(&a.sources, &a.out, &o))?,
+                None => import(&a.sources, &a.out, &o)?,
+            };
             for w in &r.manifest.warnings {
                 eprintln!("warning: {w}");
             }

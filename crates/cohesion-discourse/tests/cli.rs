@@ -180,6 +180,28 @@ fn every_subcommand_on_the_fixtures() {
         serde_json::from_str(&std::fs::read_to_string(s("agree.json")).unwrap()).unwrap();
     assert_eq!(a[1]["measure"], "cohen_kappa");
     corpus(&["info", &ws]).unwrap();
+    // One thread or two: the same bytes.
+    let (one, two) = (s("one"), s("two"));
+    for (dir, n) in [(&one, "1"), (&two, "2")] {
+        corpus(&[
+            "import",
+            "--format",
+            "text",
+            "--threads",
+            n,
+            &fixture("transcripts"),
+            "--out",
+            dir,
+        ])
+        .unwrap();
+    }
+    for f in ["word.ids", "lower.lex", "u.meta.tsv", "s.rgn"] {
+        assert_eq!(
+            std::fs::read(d.join("one").join(f)).unwrap(),
+            std::fs::read(d.join("two").join(f)).unwrap(),
+            "{f}"
+        );
+    }
     std::fs::remove_dir_all(d).unwrap();
 }
 
