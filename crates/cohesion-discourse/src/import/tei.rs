@@ -124,6 +124,7 @@ pub fn parse_tei(
     let mut text = Text::default();
     let mut stack: Vec<Vec<u8>> = Vec::new();
     let mut house: Option<String> = None;
+    let mut lang = Lang::Nl;
     let mut date: Option<String> = None;
     let mut cur: Option<Utterance> = None;
     let mut seg = String::new();
@@ -144,6 +145,10 @@ pub fn parse_tei(
                     b"TEI" if stack.is_empty() => {
                         text.id =
                             attr(e, b"xml:id").unwrap_or_else(|| super::text::file_name(path));
+                        // ParlaMint-GB and the -en translations are English.
+                        if attr(e, b"xml:lang").is_some_and(|l| l.starts_with("en")) {
+                            lang = Lang::En;
+                        }
                     }
                     b"meeting" if house.is_none() => {
                         house = attr(e, b"corresp").map(|c| house_name(&c))
@@ -206,7 +211,7 @@ pub fn parse_tei(
                 match name.as_slice() {
                     b"seg" => {
                         if let Some(u) = cur.as_mut() {
-                            for words in tokenise(&seg, Lang::Nl) {
+                            for words in tokenise(&seg, lang) {
                                 let id = format!("{}.s{}", u.id, u.sentences.len() + 1);
                                 u.sentences.push(Sentence {
                                     id,
@@ -344,6 +349,14 @@ mod tests {
         assert_eq!(words, ["Wij", "&", "zij", "samen", "."]);
         assert_eq!(t.utterances[0].get("ana"), Some("chair"));
         assert_eq!(t.meta[2].1, "Eerste Kamer");
+        let en = "<TEI xml:id=\"e\" xml:lang=\"en\"><text><body><u who=\"#A\" xml:id=\"e.u1\"><seg>We don't agree.</seg></u></body></text></TEI>";
+        let t = parse_tei(Path::new("e.xml"), en, None, None, None, &mut vec![]).unwrap();
+        let words: Vec<&str> = t.tokens().map(|t| t.word.as_str()).collect();
+        assert_eq!(
+            words,
+            ["We", "do", "n't", "agree", "."],
+            "English tokenisation from xml:lang"
+        );
     }
 
     #[test]
