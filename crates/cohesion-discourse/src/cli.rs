@@ -534,6 +534,11 @@ fn run_cda(a: &CdaArgs) -> Result<()> {
     if !quiet {
         println!();
         print!("{}", profile::actors(&c, &m.actor)?.aligned(2));
+        let who = crate::cda::agency::who_must(&c)?;
+        if !who.rows.is_empty() {
+            println!();
+            print!("{}", who.aligned(0));
+        }
     }
     match &a.lines {
         Some(p) => lines.write_csv(p),

@@ -13,7 +13,16 @@ struct Mapped(Option<Mmap>);
 
 impl Mapped {
     fn open(path: &Path) -> Result<Self> {
-        let f = File::open(path).map_err(|e| Error::io(path, "open index file", e))?;
+        let f = File::open(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::input(format!(
+                    "{}: index file missing: the corpus is damaged or was written by another build; re-import the sources",
+                    path.display()
+                ))
+            } else {
+                Error::io(path, "open index file", e)
+            }
+        })?;
         let len = f
             .metadata()
             .map_err(|e| Error::io(path, "open index file", e))?
