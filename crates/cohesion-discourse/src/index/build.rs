@@ -122,7 +122,13 @@ struct Regions {
     spans: Vec<(u32, u32)>,
     columns: Vec<String>,
     rows: Vec<Vec<(String, String)>>,
+    /// Per row, `(utterance region, k)` when the row's only value is the id `UTT.s{k+1}`,
+    /// written out at the end instead of held as strings (millions of sentences), else
+    /// [`NOT_DERIVED`].
+    derived: Vec<(u32, u32)>,
 }
+
+const NOT_DERIVED: (u32, u32) = (u32::MAX, 0);
 
 impl Regions {
     fn push(&mut self, start: u32, end: u32, meta: Vec<(String, String)>) {
@@ -133,6 +139,16 @@ impl Regions {
         }
         self.spans.push((start, end));
         self.rows.push(meta);
+        self.derived.push(NOT_DERIVED);
+    }
+
+    fn push_derived(&mut self, start: u32, end: u32, utterance: u32, k: u32) {
+        if !self.columns.iter().any(|c| c == "id") {
+            self.columns.push("id".into());
+        }
+        self.spans.push((start, end));
+        self.rows.push(Vec::new());
+        self.derived.push((utterance, k));
     }
 }
 
@@ -187,7 +203,7 @@ impl IndexBuilder {
         for u in &text.utterances {
             let u_start = self.tokens() as u32;
             if let Some((body, lang)) = &u.raw {
-                self.add_raw(&u.id, body, *lang);
+                self.add_raw(body, *lang);
             }
             for s in &u.sentences {
                 let s_start = self.tokens() as u32;
@@ -238,7 +254,7 @@ impl IndexBuilder {
     }
 
     /// Tokenise and add an utterance's raw text: tokens are slices, interned without copying.
-    fn add_raw(&mut self, u_id: &str, body: &str, lang: crate::tokenise::Lang) {
+    fn add_raw(&mut self, body: &str, lang: crate::tokenise::Lang) {
         for (k, words) in crate::tokenise::tokenise_slices(body, lang)
             .into_iter()
             .enumerate()
@@ -255,11 +271,10 @@ impl IndexBuilder {
                 self.n += 1;
             }
             if self.n as u32 > s_start {
-                self.structures[2].push(
-                    s_start,
-                    self.n as u32,
-                    vec![("id".into(), format!("{u_id}.s{}", k + 1))],
-                );
+                // The utterance's region is pushed after its sentences: its index is the
+                // current count.
+                let u_index = self.structures[1].spans.len() as u32;
+                self.structures[2].push_derived(s_start, self.n as u32, u_index, k as u32);
             }
         }
     }
@@ -304,9 +319,19 @@ impl IndexBuilder {
                 self.heads.extend(std::iter::repeat_n(NO_HEAD, other.n));
             }
         }
+        let u_offset = self.structures[1].spans.len() as u32;
         for (mine, theirs) in self.structures.iter_mut().zip(other.structures) {
-            for ((a, b), meta) in theirs.spans.into_iter().zip(theirs.rows) {
-                mine.push(a + offset, b + offset, meta);
+            for (((a, b), meta), d) in theirs
+                .spans
+                .into_iter()
+                .zip(theirs.rows)
+                .zip(theirs.derived)
+            {
+                if d == NOT_DERIVED {
+                    mine.push(a + offset, b + offset, meta);
+                } else {
+                    mine.push_derived(a + offset, b + offset, d.0 + u_offset, d.1);
+                }
             }
         }
         self.n += other.n;
@@ -371,10 +396,35 @@ impl IndexBuilder {
             write_u32s(&dir.join("head.pos"), &self.heads)?;
         }
         let mut structures = Vec::new();
+        let u_ids: Vec<String> = self.structures[1]
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .find(|(k, _)| k == "id")
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
         for (name, r) in ["text", "u", "s"].iter().zip(self.structures) {
             let flat: Vec<u32> = r.spans.iter().flat_map(|&(a, b)| [a, b]).collect();
             write_u32s(&dir.join(format!("{name}.rgn")), &flat)?;
-            write_meta(&dir.join(format!("{name}.meta.tsv")), &r.columns, &r.rows)?;
+            let derived_id = |i: usize| -> Option<String> {
+                let (u, k) = *r.derived.get(i)?;
+                (u != u32::MAX).then(|| {
+                    format!(
+                        "{}.s{}",
+                        u_ids.get(u as usize).map(String::as_str).unwrap_or(""),
+                        k + 1
+                    )
+                })
+            };
+            write_meta(
+                &dir.join(format!("{name}.meta.tsv")),
+                &r.columns,
+                &r.rows,
+                &derived_id,
+            )?;
             structures.push(StructureInfo {
                 name: name.to_string(),
                 regions: r.spans.len() as u64,
@@ -430,10 +480,11 @@ mod tests {
     use crate::tokenise::Lang;
 
     /// Merging per-file builders (the parallel import) gives byte-identical files to adding
-    /// the texts to one builder, also when only some texts carry a parse.
+    /// the texts to one builder, also when only some texts carry a parse and for raw text
+    /// (whose sentence ids are derived at write time).
     #[test]
     fn append_equals_sequential_add() {
-        let a = parse_transcript(
+        let a = crate::import::text::parse_transcript_raw(
             Path::new("a"),
             "Ann (x): Wij Gaan. zij ook\nBen: ja",
             "a",
@@ -449,11 +500,12 @@ mod tests {
         .unwrap();
         let d = scratch("append");
         let mut one = IndexBuilder::new();
-        one.add(&a).unwrap();
+        // The parsed text first, so the raw one's derived ids need the utterance offset.
         one.add(&b).unwrap();
+        one.add(&a).unwrap();
         one.finish(&d.join("one")).unwrap();
         let mut merged = IndexBuilder::new();
-        for t in [&a, &b] {
+        for t in [&b, &a] {
             let mut local = IndexBuilder::new();
             local.add(t).unwrap();
             merged.append(local).unwrap();

@@ -78,10 +78,12 @@ fn write_le<T: Copy>(path: &Path, v: &[T], put: impl Fn(T, &mut Vec<u8>)) -> Res
 
 /// Metadata values are single-line by construction: tabs and newlines become spaces.
 /// Beside the TSV, `.rows` holds the byte offset of every data row (u64 × regions+1).
+/// `derived(i)` gives the id of a row whose id was not stored (see `Regions::derived`).
 pub(super) fn write_meta(
     path: &Path,
     columns: &[String],
     rows: &[Vec<(String, String)>],
+    derived: &dyn Fn(usize) -> Option<String>,
 ) -> Result<()> {
     let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
     let mut out = String::new();
@@ -94,15 +96,18 @@ pub(super) fn write_meta(
     );
     out.push('\n');
     let mut offsets = Vec::with_capacity(rows.len() + 1);
-    for row in rows {
+    for (i, row) in rows.iter().enumerate() {
         offsets.push(out.len() as u64);
+        let id = derived(i);
         let cells: Vec<String> = columns
             .iter()
-            .map(|c| {
-                row.iter()
+            .map(|c| match (&id, c.as_str()) {
+                (Some(id), "id") => clean(id),
+                _ => row
+                    .iter()
                     .find(|(k, _)| k == c)
                     .map(|(_, v)| clean(v))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
             })
             .collect();
         out.push_str(&cells.join("\t"));
