@@ -119,6 +119,12 @@ pub struct CdaArgs {
     pub out: Output,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Annotator {
+    /// Frog (Debian packages frog, frogdata, uctodata), run as a separate program.
+    Frog,
+}
+
 #[derive(Args, Debug)]
 pub struct ImportArgs {
     #[arg(long, value_enum)]
@@ -135,9 +141,16 @@ pub struct ImportArgs {
     /// Replace invalid UTF-8 instead of stopping with an error.
     #[arg(long)]
     pub lossy: bool,
+    /// Annotate plain text (and TEI without CoNLL-U) with lemma, POS and a dependency parse.
+    #[arg(long, value_enum)]
+    pub annotate: Option<Annotator>,
     /// Language of plain text, for the tokeniser.
     #[arg(long, value_enum, default_value = "nl")]
     pub lang: Lang,
+    /// Worker threads for parsing and interning (default: all cores; RAYON_NUM_THREADS is
+    /// honoured). The corpus is byte-identical for any thread count.
+    #[arg(long)]
+    pub threads: Option<usize>,
     /// Source files or folders.
     #[arg(required = true)]
     pub sources: Vec<PathBuf>,
@@ -310,8 +323,18 @@ pub fn run(args: &CorpusArgs) -> Result<()> {
                 key: a.key.clone(),
                 lossy: a.lossy,
                 lang: a.lang,
+                annotate: a.annotate.is_some(),
             };
-            let r = import(&a.sources, &a.out, &o)?;
+            let r = match a.threads {
+                Some(n) => rayon::ThreadPoolBuilder::new()
+                    .num_threads(n.max(1))
+                    .build()
+                    .map_err(|e| {
+                        cohesion_io::Error::failure(format!("cannot start {n} threads: {e}"))
+                    })?
+                    .install(|| import(&a.sources, &a.out, &o))?,
+                None => import(&a.sources, &a.out, &o)?,
+            };
             for w in &r.manifest.warnings {
                 eprintln!("warning: {w}");
             }
@@ -362,9 +385,14 @@ pub fn run(args: &CorpusArgs) -> Result<()> {
                 page_size: a.page_size,
             };
             let (mut t, total) = ops::kwic::kwic(&c, &a.query, &o)?;
-            let pages = total.div_ceil(a.page_size.max(1));
-            t.notes
-                .push(format!("{total} hits; page {} of {pages}", a.page));
+            t.notes.push(match total {
+                Some(total) => format!(
+                    "{total} hits; page {} of {}",
+                    a.page,
+                    total.div_ceil(a.page_size.max(1))
+                ),
+                None => format!("page {}; more hits follow (sort to count them all)", a.page),
+            });
             emit(&t, &a.out)
         }
         CorpusCommand::Wordlist(a) => {
@@ -492,13 +520,25 @@ fn run_cda(a: &CdaArgs) -> Result<()> {
         window: 8,
         use_annotation: !a.words_only,
     };
-    let (t, lines) = profile::profile(&c, &m.marker, &o)?;
+    // Actors are profiled per group like markers (named `actor:NAME`), and listed again below
+    // with their grammatical roles.
+    let mut all = m.marker.clone();
+    all.extend(m.actor.iter().cloned().map(|mut a| {
+        a.name = format!("actor:{}", a.name);
+        a
+    }));
+    let (t, lines) = profile::profile(&c, &all, &o)?;
     emit(&t, &a.out)?;
     let quiet = a.out.csv.as_ref().is_some_and(|p| p.as_os_str() == "-")
         || a.out.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
     if !quiet {
         println!();
         print!("{}", profile::actors(&c, &m.actor)?.aligned(2));
+        let who = crate::cda::agency::who_must(&c)?;
+        if !who.rows.is_empty() {
+            println!();
+            print!("{}", who.aligned(0));
+        }
     }
     match &a.lines {
         Some(p) => lines.write_csv(p),

@@ -35,9 +35,26 @@ pub struct Utterance {
     pub id: String,
     pub meta: Vec<(String, String)>,
     pub sentences: Vec<Sentence>,
+    /// Plain text not yet tokenised: the indexer tokenises it into slices, so a large
+    /// transcript never holds one `String` per token. [`Utterance::materialise`] turns it
+    /// into `sentences` for code that edits tokens.
+    pub raw: Option<(String, crate::tokenise::Lang)>,
 }
 
 impl Utterance {
+    /// Tokenise `raw` (if any) into `sentences`.
+    pub fn materialise(&mut self) {
+        if let Some((body, lang)) = self.raw.take() {
+            for words in crate::tokenise::tokenise(&body, lang) {
+                let id = format!("{}.s{}", self.id, self.sentences.len() + 1);
+                self.sentences.push(Sentence {
+                    id,
+                    tokens: words.into_iter().map(Token::plain).collect(),
+                });
+            }
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&str> {
         self.meta
             .iter()

@@ -17,7 +17,7 @@ pub fn resolve<'c>(corpus: &'c Corpus, spec: &str) -> Result<(&'c Structure, Str
     };
     for s in structs {
         let st = corpus.structure(s)?;
-        if st.meta()?.column(attr).is_some() {
+        if st.has_column(attr) {
             return Ok((st, attr.to_string(), value.trim().to_string()));
         }
     }

@@ -70,20 +70,26 @@ fn keeps_full_stop(word: &str) -> bool {
     abbreviations().contains(&word.to_lowercase()) || is_initialism(word)
 }
 
+/// Checked without allocating: this runs once per whitespace-separated chunk.
+fn is_proclitic(s: &str) -> bool {
+    s.starts_with('\'') && s.len() <= 3 && NL_PROCLITICS.iter().any(|p| p.eq_ignore_ascii_case(s))
+}
+
 /// Split one whitespace-free chunk into tokens, appending to `out`.
-fn split_chunk(chunk: &str, lang: Lang, out: &mut Vec<String>) {
-    if lang == Lang::Nl && NL_PROCLITICS.contains(&chunk.to_lowercase().as_str()) {
-        out.push(chunk.to_string());
+/// Every token is a slice of `chunk`: tokenising allocates nothing per token.
+fn split_chunk<'a>(chunk: &'a str, lang: Lang, out: &mut Vec<&'a str>) {
+    if lang == Lang::Nl && is_proclitic(chunk) {
+        out.push(chunk);
         return;
     }
     let mut s = chunk;
     // Leading punctuation, one character per token.
     while let Some(c) = s.chars().next() {
         if is_open_punct(c) && s.len() > c.len_utf8() {
-            if lang == Lang::Nl && NL_PROCLITICS.contains(&s.to_lowercase().as_str()) {
+            if lang == Lang::Nl && is_proclitic(s) {
                 break;
             }
-            out.push(c.to_string());
+            out.push(&s[..c.len_utf8()]);
             s = &s[c.len_utf8()..];
         } else {
             break;
@@ -91,13 +97,13 @@ fn split_chunk(chunk: &str, lang: Lang, out: &mut Vec<String>) {
     }
     // Trailing punctuation, collected then emitted in order. A full stop stays on an
     // abbreviation or an initialism; `...` stays one token.
-    let mut tail: Vec<String> = Vec::new();
+    let mut tail: Vec<&'a str> = Vec::new();
     loop {
         if s.is_empty() {
             break;
         }
         if s.ends_with("...") && s.len() > 3 {
-            tail.push("...".into());
+            tail.push(&s[s.len() - 3..]);
             s = &s[..s.len() - 3];
             continue;
         }
@@ -115,30 +121,30 @@ fn split_chunk(chunk: &str, lang: Lang, out: &mut Vec<String>) {
             // Dutch `de auto's'` vs `z'n'`: only strip a quote not preceded by a letter-s clitic.
             let body = &s[..s.len() - c.len_utf8()];
             if !body.contains(['\'', '’']) {
-                tail.push(c.to_string());
+                tail.push(&s[body.len()..]);
                 s = body;
                 continue;
             }
             break;
         }
-        tail.push(c.to_string());
+        tail.push(&s[s.len() - c.len_utf8()..]);
         s = &s[..s.len() - c.len_utf8()];
     }
     if !s.is_empty() {
-        if lang == Lang::En && !is_number(s) {
+        if lang == Lang::En && !is_number(s) && s.contains(['\'', '’']) {
             let lower = s.to_lowercase().replace('’', "'");
             let cut = EN_ENCLITICS.iter().find_map(|e| {
                 (lower.len() > e.len() && lower.ends_with(e)).then(|| s.len() - e.len())
             });
             match cut {
                 Some(at) if s.is_char_boundary(at) => {
-                    out.push(s[..at].to_string());
-                    out.push(s[at..].to_string());
+                    out.push(&s[..at]);
+                    out.push(&s[at..]);
                 }
-                _ => out.push(s.to_string()),
+                _ => out.push(s),
             }
         } else {
-            out.push(s.to_string());
+            out.push(s);
         }
     }
     out.extend(tail.into_iter().rev());
@@ -147,20 +153,28 @@ fn split_chunk(chunk: &str, lang: Lang, out: &mut Vec<String>) {
 /// Tokenise running text into sentences of tokens. A sentence ends after `.`, `!`, `?`, `…`
 /// or `...` tokens (a full stop kept on an abbreviation does not end one).
 pub fn tokenise(text: &str, lang: Lang) -> Vec<Vec<String>> {
+    tokenise_slices(text, lang)
+        .into_iter()
+        .map(|s| s.into_iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// [`tokenise`] without copying: sentences of slices of `text`.
+pub fn tokenise_slices(text: &str, lang: Lang) -> Vec<Vec<&str>> {
     let mut tokens = Vec::new();
     for chunk in text.split_whitespace() {
         split_chunk(chunk, lang, &mut tokens);
     }
     let mut sentences = Vec::new();
-    let mut cur: Vec<String> = Vec::new();
+    let mut cur: Vec<&str> = Vec::new();
     // After an end mark, closing quotes and brackets still belong to the sentence.
     let mut pending = false;
     for t in tokens {
-        let closes = matches!(t.as_str(), "\"" | "'" | "”" | "’" | ")" | "]" | "»");
+        let closes = matches!(t, "\"" | "'" | "”" | "’" | ")" | "]" | "»");
         if pending && !closes {
             sentences.push(std::mem::take(&mut cur));
         }
-        pending = matches!(t.as_str(), "." | "!" | "?" | "…" | "...") || (pending && closes);
+        pending = matches!(t, "." | "!" | "?" | "…" | "...") || (pending && closes);
         cur.push(t);
     }
     if !cur.is_empty() {

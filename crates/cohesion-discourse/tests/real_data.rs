@@ -31,6 +31,7 @@ fn opts(format: Format) -> ImportOptions {
         key: None,
         lossy: false,
         lang: Lang::Nl,
+        annotate: false,
     }
 }
 
@@ -58,6 +59,10 @@ fn parlamint_tei_with_metadata_and_annotation() {
         "the TEI wins over the TSV"
     );
     assert_eq!(text.value(0, "date").unwrap(), "2019-05-16");
+    let u = c.structure("u").unwrap();
+    assert_eq!(u.value(0, "speaker").unwrap(), "Arib, Khadija");
+    assert_eq!(u.value(0, "birth").unwrap(), "1960");
+    assert_eq!(u.value(0, "party").unwrap(), "PvdA");
     let (hits, _) = run_query(&c, "[lemma=\"Chemours\"] :: match.u_party = \"SP\"", None).unwrap();
     assert!(!hits.is_empty());
     let (all, _) = run_query(&c, "[lemma=\"Chemours\"]", None).unwrap();

@@ -303,7 +303,7 @@ fn passives(c: &Corpus, m: &Marker, annotated: bool) -> Result<Vec<u32>> {
 /// Speaker of every utterance region, by region index.
 pub fn speakers(c: &Corpus) -> Result<Vec<String>> {
     let u = c.structure("u")?;
-    let has = u.meta()?.column("speaker").is_some();
+    let has = u.has_column("speaker");
     (0..u.len())
         .map(|i| {
             Ok(if has {

@@ -14,7 +14,6 @@
 use super::parse::{Constraint, Node, Operand, Query, Test, Value};
 use crate::index::open::Corpus;
 use cohesion_io::{Error, Result};
-use regex::{Regex, RegexBuilder};
 
 /// Longest match without `within` (CQP's hard boundary is similar in spirit).
 pub const MAX_SPAN: u32 = 100;
@@ -28,62 +27,7 @@ pub struct Match {
     pub labels: Vec<Option<u32>>,
 }
 
-/// Strip diacritics from Latin letters (for `%d`): `é` → `e`, `ï` → `i`, `ç` → `c`.
-pub fn fold_diacritics(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-            'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => 'A',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'È' | 'É' | 'Ê' | 'Ë' => 'E',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'Ì' | 'Í' | 'Î' | 'Ï' => 'I',
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
-            'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' => 'O',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            'Ù' | 'Ú' | 'Û' | 'Ü' => 'U',
-            'ç' => 'c',
-            'Ç' => 'C',
-            'ñ' => 'n',
-            'Ñ' => 'N',
-            'ý' | 'ÿ' => 'y',
-            other => other,
-        })
-        .collect()
-}
-
-/// A compiled CQP value: whole-value regex match, honouring `%c` and `%d`.
-pub struct ValueMatcher {
-    re: Regex,
-    fold: bool,
-}
-
-impl ValueMatcher {
-    pub fn new(v: &Value) -> Result<Self> {
-        let pat = if v.ignore_diacritics {
-            fold_diacritics(&v.text)
-        } else {
-            v.text.clone()
-        };
-        let re = RegexBuilder::new(&format!("^(?:{pat})$"))
-            .case_insensitive(v.ignore_case)
-            .build()
-            .map_err(|e| {
-                Error::input(format!("query: bad regular expression \"{}\": {e}", v.text))
-            })?;
-        Ok(ValueMatcher {
-            re,
-            fold: v.ignore_diacritics,
-        })
-    }
-    pub fn is_match(&self, s: &str) -> bool {
-        if self.fold {
-            self.re.is_match(&fold_diacritics(s))
-        } else {
-            self.re.is_match(s)
-        }
-    }
-}
+pub use super::value::{fold_diacritics, ValueMatcher};
 
 /// The set of type ids of one attribute that satisfy a value test.
 struct IdSet {
@@ -651,8 +595,39 @@ impl<'c> Matcher<'c> {
         }
     }
 
+    /// The exact number of matches when it can be read off the index without matching: a
+    /// single token test on one attribute, with no `within` or constraint.
+    pub fn quick_count(&self) -> Option<usize> {
+        match (&self.prog, &self.within, &self.constraint) {
+            (
+                Prog::Token {
+                    cond: cond @ Cond::In(_, false),
+                    ..
+                },
+                None,
+                None,
+            ) => self.cond_count(cond),
+            _ => None,
+        }
+    }
+
     /// All matches in corpus order, at most `limit` of them (`None`: all).
     pub fn find_all(&self, limit: Option<usize>) -> Result<Vec<Match>> {
+        // A lone token test read off the postings needs no matching at all.
+        if self.quick_count().is_some() && self.labels.is_empty() {
+            if let Some(c) = self.candidates() {
+                let n = limit.unwrap_or(usize::MAX);
+                return Ok(c
+                    .into_iter()
+                    .take(n)
+                    .map(|p| Match {
+                        start: p,
+                        end: p + 1,
+                        labels: vec![],
+                    })
+                    .collect());
+            }
+        }
         let mut out = Vec::new();
         let mut push = |m: Option<Match>| {
             if let Some(m) = m {

@@ -3,6 +3,7 @@
 
 pub mod eval;
 pub mod parse;
+pub mod value;
 
 pub use eval::{run_query, Match};
 

@@ -2,6 +2,8 @@
 //! writes the corpus folder. Pseudonymisation happens between the two.
 
 pub mod conllu;
+pub mod frog;
+pub mod persons;
 pub mod pseudo;
 pub mod read;
 pub mod tei;
@@ -12,6 +14,7 @@ use crate::index::Manifest;
 use crate::model::{Sentence, Text};
 use crate::tokenise::Lang;
 use cohesion_io::{Error, Result};
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -43,6 +46,8 @@ pub struct ImportOptions {
     pub key: Option<PathBuf>,
     pub lossy: bool,
     pub lang: Lang,
+    /// Annotate with Frog (plain text and TEI without CoNLL-U).
+    pub annotate: bool,
 }
 
 #[derive(Debug)]
@@ -62,6 +67,18 @@ pub fn expand_sources(sources: &[PathBuf], format: Format) -> Result<Vec<PathBuf
                 .map_err(|e| Error::io(s, "list", e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == format.extension()))
+                // ParlaMint keeps its speaker and party registries and taxonomies beside the
+                // sittings; they are read as metadata, not imported as texts.
+                .filter(|p| {
+                    let n = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    format != Format::Tei
+                        || !(n.ends_with("-listPerson.xml")
+                            || n.ends_with("-listOrg.xml")
+                            || n.contains("taxonomy"))
+                })
                 .collect();
             found.sort();
             files.extend(found);
@@ -97,7 +114,9 @@ fn load(
 ) -> Result<Text> {
     let content = read::read_text(path, o.lossy)?;
     match o.format {
-        Format::Text => text::parse_transcript(path, &content, &stem(path), o.lang, speaker_meta),
+        Format::Text => {
+            text::parse_transcript_raw(path, &content, &stem(path), o.lang, speaker_meta)
+        }
         Format::Conllu => conllu::parse_conllu(path, &content, &stem(path)),
         Format::Tei => {
             let meta_path = o
@@ -129,7 +148,18 @@ fn load(
             } else {
                 None
             };
-            tei::parse_tei(path, &content, meta.as_ref(), annotated.as_ref(), warnings)
+            let persons = match persons::find_list_person(path) {
+                Some(p) => Some(persons::read_list_person(&p, o.lossy)?),
+                None => None,
+            };
+            tei::parse_tei(
+                path,
+                &content,
+                meta.as_ref(),
+                annotated.as_ref(),
+                persons.as_ref(),
+                warnings,
+            )
         }
     }
 }
@@ -141,21 +171,15 @@ pub fn import(sources: &[PathBuf], out: &Path, o: &ImportOptions) -> Result<Impo
         (Some(m), Format::Text) => Some(text::read_speaker_meta(m, o.lossy)?),
         _ => None,
     };
-    let mut warnings = Vec::new();
-    let mut texts = Vec::with_capacity(files.len());
-    let mut ids = HashSet::new();
-    for f in &files {
-        let t = load(f, o, speaker_meta.as_ref(), &mut warnings)?;
-        if !ids.insert(t.id.clone()) {
-            return Err(Error::at(
-                f,
-                None,
-                None,
-                format!("text id `{}` occurs twice among the sources", t.id),
-            ));
+    let warnings = std::sync::Mutex::new(Vec::new());
+    let parse = |f: &PathBuf| -> Result<Text> {
+        let mut w = Vec::new();
+        let t = load(f, o, speaker_meta.as_ref(), &mut w)?;
+        if let Ok(mut all) = warnings.lock() {
+            all.extend(w);
         }
-        texts.push(t);
-    }
+        Ok(t)
+    };
     let mut key = None;
     let mut pseudonymiser = None;
     if o.pseudonymise {
@@ -170,16 +194,73 @@ pub fn import(sources: &[PathBuf], out: &Path, o: &ImportOptions) -> Result<Impo
             return Err(Error::input("--key must be outside the corpus folder, so sharing the corpus never shares the key"));
         }
         let mut p = pseudo::Pseudonymiser::load(&key_path)?;
-        p.apply(&mut texts);
+        // First pass: every speaker's name, before any text is masked.
+        for f in &files {
+            p.register(&parse(f)?);
+        }
         pseudonymiser = Some(p);
         key = Some(key_path);
     }
+    let parts = pseudonymiser
+        .as_ref()
+        .map(|p| (p.name_parts(), p.key().clone()));
     let mut b = IndexBuilder::new();
     b.pseudonymised = o.pseudonymise;
-    for t in texts {
-        b.add(&t)?;
+    let mut ids = HashSet::new();
+    // Files are parsed in parallel in small batches (bounded memory) and added in order,
+    // so the corpus is the same whatever the thread count.
+    // Frog is slow to start (seconds), so annotation runs once over all files.
+    let batch = if o.annotate {
+        files.len().max(1)
+    } else {
+        2 * rayon::current_num_threads().max(1)
+    };
+    if o.annotate && o.format == Format::Conllu {
+        return Err(Error::input(
+            "--annotate frog is for plain text and TEI; CoNLL-U is annotated already",
+        ));
     }
-    b.warnings = warnings;
+    for chunk in files.chunks(batch) {
+        // Parsing, masking and interning happen on the worker threads; the main thread
+        // only merges per-file lexicons and maps ids.
+        let mut texts: Vec<Text> = chunk
+            .par_iter()
+            .map(|f| {
+                let mut t = parse(f)?;
+                if let Some((parts, key)) = &parts {
+                    pseudo::Pseudonymiser::mask(&mut t, parts, key);
+                }
+                Ok(t)
+            })
+            .collect::<Result<_>>()?;
+        if o.annotate {
+            frog::annotate(&mut texts)?;
+        }
+        let built: Vec<Result<(String, IndexBuilder)>> = texts
+            .into_par_iter()
+            .map(|t| {
+                let mut local = IndexBuilder::new();
+                local.add(&t)?;
+                Ok((t.id, local))
+            })
+            .collect();
+        for (r, f) in built.into_iter().zip(chunk) {
+            let (id, local) = r?;
+            if !ids.insert(id.clone()) {
+                return Err(Error::at(
+                    f,
+                    None,
+                    None,
+                    format!("text id `{id}` occurs twice among the sources"),
+                ));
+            }
+            b.append(local)?;
+        }
+    }
+    // Warnings in file order whatever the thread scheduling.
+    let mut w = warnings.into_inner().unwrap_or_default();
+    w.sort();
+    b.warnings = w;
     let manifest = b.finish(out)?;
     // The key is written once the corpus is in place, so a failed import changes nothing.
     if let (Some(p), Some(k)) = (&pseudonymiser, &key) {

@@ -63,41 +63,76 @@ impl Pseudonymiser {
 
     /// Replace identifying metadata by codes and mask name parts in all tokens.
     pub fn apply(&mut self, texts: &mut [Text]) {
-        for t in texts.iter_mut() {
-            for u in &mut t.utterances {
-                let name = u.get("speaker").unwrap_or("").to_string();
-                if name.is_empty() {
-                    continue;
-                }
-                let code = self.code_for(&name);
-                if let Some(alias) = u.get("speaker_id").map(str::to_string) {
-                    if !alias.is_empty() && alias != name {
-                        self.key.entry(alias).or_insert_with(|| code.clone());
-                    }
-                }
-                for f in IDENTIFYING {
-                    if u.get(f).is_some() {
-                        u.set(f, code.clone());
-                    }
-                }
-            }
+        for t in texts.iter() {
+            self.register(t);
         }
         let parts = self.name_parts();
-        for tok in texts
-            .iter_mut()
-            .flat_map(|t| t.utterances.iter_mut())
-            .flat_map(|u| u.sentences.iter_mut())
-            .flat_map(|s| s.tokens.iter_mut())
-        {
-            if let Some(code) = masked(&tok.word, &parts) {
-                tok.word = code.clone();
-                tok.lemma = tok.lemma.as_ref().map(|_| code.clone());
+        for t in texts.iter_mut() {
+            Self::mask(t, &parts, &self.key);
+        }
+    }
+
+    /// Give every speaker of `text` a code (first pass: all names must be known before
+    /// masking, since a speaker of one file may be named in another).
+    pub fn register(&mut self, text: &Text) {
+        for u in &text.utterances {
+            let name = u.get("speaker").unwrap_or("").to_string();
+            if name.is_empty() {
+                continue;
+            }
+            let code = self.code_for(&name);
+            if let Some(alias) = u.get("speaker_id").filter(|a| !a.is_empty() && *a != name) {
+                self.key.entry(alias.to_string()).or_insert(code);
             }
         }
     }
 
+    /// Second pass: codes in the metadata, name parts masked in the tokens.
+    pub fn mask(text: &mut Text, parts: &BTreeMap<String, String>, key: &BTreeMap<String, String>) {
+        for u in &mut text.utterances {
+            u.materialise();
+            let Some(code) = u.get("speaker").and_then(|n| key.get(n)).cloned() else {
+                continue;
+            };
+            for f in IDENTIFYING {
+                if u.get(f).is_some() {
+                    u.set(f, code.clone());
+                }
+            }
+        }
+        for tok in text
+            .utterances
+            .iter_mut()
+            .flat_map(|u| u.sentences.iter_mut())
+            .flat_map(|s| s.tokens.iter_mut())
+        {
+            if let Some(code) = masked(&tok.word, parts) {
+                tok.word = code.clone();
+                tok.lemma = tok.lemma.as_ref().map(|_| code.clone());
+            }
+        }
+        // File names often carry a name too (`interview-Anna.txt`): ids and the file
+        // attribute are masked the same way, utterance and sentence ids included.
+        text.id = mask_id(&text.id, parts);
+        for (k, v) in &mut text.meta {
+            if k == "file" {
+                *v = mask_id(v, parts);
+            }
+        }
+        for u in &mut text.utterances {
+            u.id = mask_id(&u.id, parts);
+            for s in &mut u.sentences {
+                s.id = mask_id(&s.id, parts);
+            }
+        }
+    }
+
+    pub fn key(&self) -> &BTreeMap<String, String> {
+        &self.key
+    }
+
     /// Every capitalised part of every known name (and each alias whole) → its code.
-    fn name_parts(&self) -> BTreeMap<String, String> {
+    pub fn name_parts(&self) -> BTreeMap<String, String> {
         let mut parts = BTreeMap::new();
         for (name, code) in &self.key {
             parts.entry(name.clone()).or_insert_with(|| code.clone());
@@ -126,6 +161,31 @@ impl Pseudonymiser {
             csv.flush().map_err(io)
         })
     }
+}
+
+/// `id` with every alphabetic run that is a name part (case-insensitively) replaced by its code.
+fn mask_id(id: &str, parts: &BTreeMap<String, String>) -> String {
+    let lower: BTreeMap<String, &String> =
+        parts.iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
+    let mut out = String::with_capacity(id.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        match lower.get(&run.to_lowercase()) {
+            Some(code) => out.push_str(code),
+            None => out.push_str(run),
+        }
+        run.clear();
+    };
+    for c in id.chars() {
+        if c.is_alphabetic() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 /// The code replacing `word`, if it is a name part or a name part with a possessive `'s`.
@@ -161,6 +221,18 @@ mod tests {
         );
         assert!(joined.contains("met S002 eens"), "{joined}");
         assert!(joined.contains("de"), "particles are ordinary words");
+        let mut named = vec![parse_transcript(
+            Path::new("interview-anna.txt"),
+            "Anna de Vries (x): hoi",
+            "interview-anna",
+            Lang::Nl,
+            None,
+        )
+        .unwrap()];
+        p.apply(&mut named);
+        assert_eq!(named[0].id, "interview-S001");
+        assert_eq!(named[0].utterances[0].id, "interview-S001.u1");
+        assert_eq!(named[0].meta[0].1, "interview-S001.txt");
 
         let dir = std::env::temp_dir().join(format!("cd-pseudo-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

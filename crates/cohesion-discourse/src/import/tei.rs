@@ -107,6 +107,7 @@ pub fn parse_tei(
     content: &str,
     meta: Option<&UtteranceMeta>,
     annotated: Option<&HashMap<String, Vec<Sentence>>>,
+    persons: Option<&super::persons::Persons>,
     warnings: &mut Vec<String>,
 ) -> Result<Text> {
     let mut reader = Reader::from_str(content);
@@ -123,6 +124,7 @@ pub fn parse_tei(
     let mut text = Text::default();
     let mut stack: Vec<Vec<u8>> = Vec::new();
     let mut house: Option<String> = None;
+    let mut lang = Lang::Nl;
     let mut date: Option<String> = None;
     let mut cur: Option<Utterance> = None;
     let mut seg = String::new();
@@ -143,6 +145,10 @@ pub fn parse_tei(
                     b"TEI" if stack.is_empty() => {
                         text.id =
                             attr(e, b"xml:id").unwrap_or_else(|| super::text::file_name(path));
+                        // ParlaMint-GB and the -en translations are English.
+                        if attr(e, b"xml:lang").is_some_and(|l| l.starts_with("en")) {
+                            lang = Lang::En;
+                        }
                     }
                     b"meeting" if house.is_none() => {
                         house = attr(e, b"corresp").map(|c| house_name(&c))
@@ -205,7 +211,7 @@ pub fn parse_tei(
                 match name.as_slice() {
                     b"seg" => {
                         if let Some(u) = cur.as_mut() {
-                            for words in tokenise(&seg, Lang::Nl) {
+                            for words in tokenise(&seg, lang) {
                                 let id = format!("{}.s{}", u.id, u.sentences.len() + 1);
                                 u.sentences.push(Sentence {
                                     id,
@@ -284,9 +290,37 @@ pub fn parse_tei(
             }
         }
     }
+    // The speaker registry (listPerson) is the TEI's word on who spoke: it wins over the TSV.
+    for u in &mut text.utterances {
+        let id = u.get("speaker_id").unwrap_or("").to_string();
+        let Some(p) = persons.and_then(|ps| ps.get(&id)) else {
+            continue;
+        };
+        let birth_year: String = p.birth.chars().take(4).collect();
+        let facts = [
+            ("speaker", Some(p.name())),
+            ("gender", Some(p.sex.clone())),
+            ("birth", Some(birth_year)),
+            ("party", p.party_at(&date)),
+        ];
+        for (key, value) in facts {
+            let Some(value) = value.filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            if let Some(old) = u
+                .get(key)
+                .filter(|old| *old != value && !old.is_empty() && *old != "-")
+            {
+                *disagree
+                    .entry((key, old.to_string(), value.clone()))
+                    .or_insert(0usize) += 1;
+            }
+            u.set(key, value);
+        }
+    }
     for ((col, tsv, tei), n) in disagree {
         warnings.push(format!(
-            "{}: {n} utterance(s): the TSV says {col} = `{tsv}`, the TEI header says `{tei}`; using the TEI",
+            "{}: {n} utterance(s): the TSV says {col} = `{tsv}`, the TEI says `{tei}`; using the TEI",
             path.display()
         ));
     }
@@ -300,20 +334,72 @@ mod tests {
     #[test]
     fn unclosed_and_mismatched_tags_name_the_line() {
         let bad = "<TEI xml:id=\"t\">\n<text><body>\n<u who=\"#A\" xml:id=\"t.u1\"><seg>Hallo</u>\n</body></text></TEI>";
-        let e = parse_tei(Path::new("s.xml"), bad, None, None, &mut vec![]).unwrap_err();
+        let e = parse_tei(Path::new("s.xml"), bad, None, None, None, &mut vec![]).unwrap_err();
         assert!(e.message().starts_with("s.xml:3:"), "{e}");
         let cut = "<TEI xml:id=\"t\">\n<text><body>\n";
-        let e = parse_tei(Path::new("c.xml"), cut, None, None, &mut vec![]).unwrap_err();
+        let e = parse_tei(Path::new("c.xml"), cut, None, None, None, &mut vec![]).unwrap_err();
         assert!(e.message().contains("ends inside"), "{e}");
     }
 
     #[test]
     fn notes_are_skipped_and_entities_resolved() {
         let x = "<TEI xml:id=\"t\"><teiHeader><meeting corresp=\"#EK\"/></teiHeader><text><body><u who=\"#A\" ana=\"#chair\" xml:id=\"t.u1\"><seg>Wij &amp; zij<note>(applaus)</note> samen.</seg></u></body></text></TEI>";
-        let t = parse_tei(Path::new("t.xml"), x, None, None, &mut vec![]).unwrap();
+        let t = parse_tei(Path::new("t.xml"), x, None, None, None, &mut vec![]).unwrap();
         let words: Vec<&str> = t.tokens().map(|t| t.word.as_str()).collect();
         assert_eq!(words, ["Wij", "&", "zij", "samen", "."]);
         assert_eq!(t.utterances[0].get("ana"), Some("chair"));
         assert_eq!(t.meta[2].1, "Eerste Kamer");
+        let en = "<TEI xml:id=\"e\" xml:lang=\"en\"><text><body><u who=\"#A\" xml:id=\"e.u1\"><seg>We don't agree.</seg></u></body></text></TEI>";
+        let t = parse_tei(Path::new("e.xml"), en, None, None, None, &mut vec![]).unwrap();
+        let words: Vec<&str> = t.tokens().map(|t| t.word.as_str()).collect();
+        assert_eq!(
+            words,
+            ["We", "do", "n't", "agree", "."],
+            "English tokenisation from xml:lang"
+        );
+    }
+
+    #[test]
+    fn the_speaker_registry_wins_over_the_tsv_and_disagreements_are_reported() {
+        let x = "<TEI xml:id=\"t\"><teiHeader><meeting corresp=\"#TK\"/><setting><date when=\"2019-05-16\"/></setting></teiHeader><text><body><u who=\"#A\" xml:id=\"t.u1\"><seg>Ja.</seg></u></body></text></TEI>";
+        let mut meta = UtteranceMeta::new();
+        meta.insert(
+            "t.u1".into(),
+            HashMap::from([
+                ("Speaker_party".to_string(), "VVD".to_string()),
+                ("Speaker_name".to_string(), "A, B".to_string()),
+            ]),
+        );
+        let mut persons = super::super::persons::Persons::new();
+        persons.insert(
+            "A".into(),
+            super::super::persons::Person {
+                surname: "A".into(),
+                forename: "B".into(),
+                affiliations: vec![super::super::persons::Affiliation {
+                    role: "member".into(),
+                    reference: "#party.CDA".into(),
+                    from: "2019-01-01".into(),
+                    to: String::new(),
+                }],
+                ..Default::default()
+            },
+        );
+        let mut w = vec![];
+        let t = parse_tei(
+            Path::new("t.xml"),
+            x,
+            Some(&meta),
+            None,
+            Some(&persons),
+            &mut w,
+        )
+        .unwrap();
+        assert_eq!(t.utterances[0].get("party"), Some("CDA"));
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].contains("party = `VVD`") && w[0].contains("`CDA`"),
+            "{w:?}"
+        );
     }
 }

@@ -4,8 +4,8 @@
 //! A speaker metadata CSV (`--meta`) with a `speaker` column adds attributes such as group,
 //! party or age band to every turn of that speaker.
 
-use crate::model::{Sentence, Text, Token, Utterance};
-use crate::tokenise::{tokenise, Lang};
+use crate::model::{Text, Utterance};
+use crate::tokenise::Lang;
 use cohesion_io::{Error, Result};
 use regex::Regex;
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ fn label_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // A name of up to six words starting with a letter, an optional role in brackets, a colon.
     RE.get_or_init(|| {
-        Regex::new(r"^\s*(\p{L}[\p{L}\p{M}'’.\-]*(?: [\p{L}\p{M}'’.\-]+){0,5})\s*(?:\(([^()]{1,80})\))?\s*:\s*(.*)$")
+        Regex::new(r"^\s*(\p{L}[\p{L}\p{M}\p{N}'’.\-]*(?: [\p{L}\p{M}\p{N}'’.\-]+){0,5})\s*(?:\(([^()]{1,80})\))?\s*:\s*")
             .expect("static regex")
     })
 }
@@ -73,15 +73,38 @@ pub fn parse_transcript(
     lang: Lang,
     meta: Option<&SpeakerMeta>,
 ) -> Result<Text> {
+    let mut t = parse_transcript_raw(path, content, text_id, lang, meta)?;
+    for u in &mut t.utterances {
+        u.materialise();
+    }
+    Ok(t)
+}
+
+/// [`parse_transcript`] leaving each turn's text untokenised (`Utterance::raw`), for the
+/// indexer's allocation-free path.
+pub fn parse_transcript_raw(
+    path: &Path,
+    content: &str,
+    text_id: &str,
+    lang: Lang,
+    meta: Option<&SpeakerMeta>,
+) -> Result<Text> {
     let mut turns: Vec<(String, Option<String>, String)> = Vec::new();
     for (i, line) in content.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        if let Some(c) = label_re().captures(line) {
+        // Only the head of a line can hold a label: matching the whole (possibly very long)
+        // turn would cost a regex pass over every byte of the transcript.
+        let mut cut = line.len().min(200);
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if let Some(c) = label_re().captures(&line[..cut]) {
             let name = c[1].trim().to_string();
             let role = c.get(2).map(|m| m.as_str().trim().to_string());
-            turns.push((name, role, c[3].to_string()));
+            let rest = c.get(0).map(|m| m.end()).unwrap_or(0);
+            turns.push((name, role, line[rest..].to_string()));
         } else if let Some(last) = turns.last_mut() {
             last.2.push('\n');
             last.2.push_str(line);
@@ -102,9 +125,9 @@ pub fn parse_transcript(
     for (n, (name, role, body)) in turns.into_iter().enumerate() {
         let id = format!("{text_id}.u{}", n + 1);
         let mut u = Utterance {
-            id: id.clone(),
+            id,
             meta: vec![("speaker".into(), name.clone())],
-            sentences: Vec::new(),
+            ..Utterance::default()
         };
         u.set("role", role.unwrap_or_default());
         if let Some(attrs) = meta.and_then(|m| m.get(&name)) {
@@ -112,12 +135,7 @@ pub fn parse_transcript(
                 u.set(k, v.clone());
             }
         }
-        for (k, words) in tokenise(&body, lang).into_iter().enumerate() {
-            u.sentences.push(Sentence {
-                id: format!("{id}.s{}", k + 1),
-                tokens: words.into_iter().map(Token::plain).collect(),
-            });
-        }
+        u.raw = Some((body, lang));
         text.utterances.push(u);
     }
     Ok(text)
@@ -135,7 +153,7 @@ mod tests {
 
     #[test]
     fn turns_roles_continuations_and_meta() {
-        let src = "Anna de Vries (burger): Wij moeten dit samen doen.\nDat vind ik.\n\nMOD: Dank u. Wie nog?\n";
+        let src = "Anna de Vries (burger): Wij moeten dit samen doen.\nDat vind ik.\n\nDeelnemer 3: Dank u. Wie nog?\n";
         let mut meta = SpeakerMeta::new();
         meta.insert(
             "Anna de Vries".into(),
@@ -149,6 +167,7 @@ mod tests {
         assert_eq!(u.get("group"), Some("citizens"));
         assert_eq!(u.sentences.len(), 2);
         assert_eq!(t.utterances[1].get("role"), Some(""));
+        assert_eq!(t.utterances[1].get("speaker"), Some("Deelnemer 3"));
         assert_eq!(t.utterances[1].sentences.len(), 2);
     }
 

@@ -3,41 +3,117 @@
 //! ids in that order, derives postings with a counting sort, and swaps the finished folder
 //! into place so a failed build never damages an existing corpus.
 
+use super::write::{write_column, write_meta, write_u32s};
 use super::{Manifest, StructureInfo, FORMAT_NAME, FORMAT_VERSION, NO_HEAD};
 use crate::model::{Text, Token};
 use cohesion_io::{Error, Result};
 use std::collections::HashMap;
 use std::fs;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// Positional attributes, in manifest order. `lower` is the lower-cased word, so
 /// case-insensitive counts need no regex.
 pub const ATTRIBUTES: &[&str] = &["word", "lower", "lemma", "pos", "xpos", "feats", "deprel"];
 
+/// FxHash (rustc's hasher): interning hashes every token twice, and SipHash's DoS
+/// resistance buys nothing for a local index build.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxBuild = std::hash::BuildHasherDefault<Fx>;
+
 #[derive(Default)]
 struct Column {
-    map: HashMap<String, u32>,
+    map: HashMap<String, u32, FxBuild>,
     types: Vec<String>,
     ids: Vec<u32>,
     /// Whether any token carried a real value (not `_`).
     seen: bool,
+    /// Id of `_`, the value of unannotated tokens.
+    missing: Option<u32>,
+    /// Unannotated tokens counted but not stored, while `seen` is false.
+    unseen: usize,
 }
 
 impl Column {
     fn push(&mut self, value: Option<&str>) {
-        self.seen |= value.is_some();
-        let v = value.unwrap_or("_");
-        let id = match self.map.get(v) {
+        // Unannotated tokens are the common case for plain text: until a column sees a real
+        // value it only counts them, so plain text costs no memory for lemma, pos, etc.
+        let Some(v) = value else {
+            if !self.seen {
+                self.unseen += 1;
+                return;
+            }
+            let id = self.missing_id();
+            self.ids.push(id);
+            return;
+        };
+        self.fill();
+        let id = self.intern(v);
+        self.ids.push(id);
+    }
+
+    fn missing_id(&mut self) -> u32 {
+        match self.missing {
+            Some(id) => id,
+            None => self.intern("_"),
+        }
+    }
+
+    /// Turn the counted unannotated tokens into `_` ids, once a real value appears.
+    fn fill(&mut self) {
+        if !self.seen {
+            self.seen = true;
+            let id = self.missing_id();
+            self.ids.extend(std::iter::repeat_n(id, self.unseen));
+            self.unseen = 0;
+        }
+    }
+
+    fn intern(&mut self, v: &str) -> u32 {
+        match self.map.get(v) {
             Some(&id) => id,
             None => {
                 let id = self.types.len() as u32;
                 self.map.insert(v.to_string(), id);
                 self.types.push(v.to_string());
+                if v == "_" {
+                    self.missing = Some(id);
+                }
                 id
             }
-        };
-        self.ids.push(id);
+        }
+    }
+
+    /// The `lower` column from the `word` column: lower-case each word type once and map
+    /// the token ids through that table.
+    fn lowered(word: &Column) -> Column {
+        let mut lower = Column::default();
+        let table: Vec<u32> = word
+            .types
+            .iter()
+            .map(|t| lower.intern(&t.to_lowercase()))
+            .collect();
+        lower.ids = word.ids.iter().map(|&i| table[i as usize]).collect();
+        lower.seen = true;
+        lower
     }
 }
 
@@ -46,7 +122,13 @@ struct Regions {
     spans: Vec<(u32, u32)>,
     columns: Vec<String>,
     rows: Vec<Vec<(String, String)>>,
+    /// Per row, `(utterance region, k)` when the row's only value is the id `UTT.s{k+1}`,
+    /// written out at the end instead of held as strings (millions of sentences), else
+    /// [`NOT_DERIVED`].
+    derived: Vec<(u32, u32)>,
 }
+
+const NOT_DERIVED: (u32, u32) = (u32::MAX, 0);
 
 impl Regions {
     fn push(&mut self, start: u32, end: u32, meta: Vec<(String, String)>) {
@@ -57,6 +139,16 @@ impl Regions {
         }
         self.spans.push((start, end));
         self.rows.push(meta);
+        self.derived.push(NOT_DERIVED);
+    }
+
+    fn push_derived(&mut self, start: u32, end: u32, utterance: u32, k: u32) {
+        if !self.columns.iter().any(|c| c == "id") {
+            self.columns.push("id".into());
+        }
+        self.spans.push((start, end));
+        self.rows.push(Vec::new());
+        self.derived.push((utterance, k));
     }
 }
 
@@ -65,6 +157,8 @@ pub struct IndexBuilder {
     columns: Vec<Column>,
     heads: Vec<u32>,
     any_head: bool,
+    /// Tokens added so far.
+    n: usize,
     structures: [Regions; 3],
     pub warnings: Vec<String>,
     pub pseudonymised: bool,
@@ -90,37 +184,53 @@ impl IndexBuilder {
     }
 
     pub fn tokens(&self) -> usize {
-        self.heads.len()
+        self.n
     }
 
     /// Append one text. Fails only if the corpus would exceed 2³² − 2 tokens.
     pub fn add(&mut self, text: &Text) -> Result<()> {
         let text_start = self.tokens();
-        if text_start as u64 + text.tokens().count() as u64 >= u32::MAX as u64 - 1 {
+        // Raw text has at most one token per byte: a safe bound without tokenising twice.
+        let raw: usize = text
+            .utterances
+            .iter()
+            .filter_map(|u| u.raw.as_ref())
+            .map(|r| r.0.len())
+            .sum();
+        if text_start as u64 + (text.tokens().count() + raw) as u64 >= u32::MAX as u64 - 1 {
             return Err(Error::input("corpus too large: more than 4 billion tokens"));
         }
         for u in &text.utterances {
             let u_start = self.tokens() as u32;
+            if let Some((body, lang)) = &u.raw {
+                self.add_raw(body, *lang);
+            }
             for s in &u.sentences {
                 let s_start = self.tokens() as u32;
                 for t in &s.tokens {
-                    // Whitespace inside a token would break the lexicon's one-line types.
-                    let word: String = t
-                        .word
-                        .chars()
-                        .map(|c| if c.is_whitespace() { '_' } else { c })
-                        .collect();
-                    self.columns[0].push(Some(&word));
-                    self.columns[1].push(Some(&word.to_lowercase()));
+                    // Whitespace inside a token (possible in CoNLL-U) becomes `_`, so every
+                    // type prints as one word; allocate only when needed. `lower` is derived
+                    // from the word types at the end, not interned per token.
+                    if t.word.contains(char::is_whitespace) {
+                        self.columns[0].push(Some(&t.word.replace(char::is_whitespace, "_")));
+                    } else {
+                        self.columns[0].push(Some(&t.word));
+                    }
                     for (k, attr) in ATTRIBUTES.iter().enumerate().skip(2) {
                         self.columns[k].push(value(t, attr));
                     }
-                    let head = match t.head {
-                        Some(h) if h > 0 => s_start + h - 1,
-                        _ => NO_HEAD,
-                    };
-                    self.any_head |= t.head.is_some();
-                    self.heads.push(head);
+                    if t.head.is_some() && !self.any_head {
+                        // First parsed token: back-fill "no head" for everything before it.
+                        self.any_head = true;
+                        self.heads = vec![NO_HEAD; self.n];
+                    }
+                    if self.any_head {
+                        self.heads.push(match t.head {
+                            Some(h) if h > 0 => s_start + h - 1,
+                            _ => NO_HEAD,
+                        });
+                    }
+                    self.n += 1;
                 }
                 let end = self.tokens() as u32;
                 if end > s_start {
@@ -140,6 +250,91 @@ impl IndexBuilder {
             meta.extend(text.meta.iter().cloned());
             self.structures[0].push(text_start as u32, end, meta);
         }
+        Ok(())
+    }
+
+    /// Tokenise and add an utterance's raw text: tokens are slices, interned without copying.
+    fn add_raw(&mut self, body: &str, lang: crate::tokenise::Lang) {
+        for (k, words) in crate::tokenise::tokenise_slices(body, lang)
+            .into_iter()
+            .enumerate()
+        {
+            let s_start = self.n as u32;
+            for w in words {
+                self.columns[0].push(Some(w));
+                for c in self.columns.iter_mut().skip(2) {
+                    c.push(None);
+                }
+                if self.any_head {
+                    self.heads.push(NO_HEAD);
+                }
+                self.n += 1;
+            }
+            if self.n as u32 > s_start {
+                // The utterance's region is pushed after its sentences: its index is the
+                // current count.
+                let u_index = self.structures[1].spans.len() as u32;
+                self.structures[2].push_derived(s_start, self.n as u32, u_index, k as u32);
+            }
+        }
+    }
+
+    /// Append another builder's tokens (built from other texts, e.g. on another thread):
+    /// each of its types is interned here once, and its token ids are mapped through that
+    /// table, so merging costs one array lookup per token and one hash lookup per type.
+    pub fn append(&mut self, other: IndexBuilder) -> Result<()> {
+        let offset = self.n as u32;
+        if self.n as u64 + other.n as u64 >= u32::MAX as u64 - 1 {
+            return Err(Error::input("corpus too large: more than 4 billion tokens"));
+        }
+        for (mine, theirs) in self.columns.iter_mut().zip(other.columns) {
+            if !theirs.seen {
+                if mine.seen {
+                    let id = mine.missing_id();
+                    mine.ids.extend(std::iter::repeat_n(id, theirs.unseen));
+                } else {
+                    mine.unseen += theirs.unseen;
+                }
+                continue;
+            }
+            mine.fill();
+            let table: Vec<u32> = theirs.types.iter().map(|t| mine.intern(t)).collect();
+            mine.ids
+                .extend(theirs.ids.iter().map(|&i| table[i as usize]));
+        }
+        if other.any_head && !self.any_head {
+            self.any_head = true;
+            self.heads = vec![NO_HEAD; self.n];
+        }
+        if self.any_head {
+            if other.any_head {
+                self.heads.extend(other.heads.iter().map(|&h| {
+                    if h == NO_HEAD {
+                        h
+                    } else {
+                        h + offset
+                    }
+                }));
+            } else {
+                self.heads.extend(std::iter::repeat_n(NO_HEAD, other.n));
+            }
+        }
+        let u_offset = self.structures[1].spans.len() as u32;
+        for (mine, theirs) in self.structures.iter_mut().zip(other.structures) {
+            for (((a, b), meta), d) in theirs
+                .spans
+                .into_iter()
+                .zip(theirs.rows)
+                .zip(theirs.derived)
+            {
+                if d == NOT_DERIVED {
+                    mine.push(a + offset, b + offset, meta);
+                } else {
+                    mine.push_derived(a + offset, b + offset, d.0 + u_offset, d.1);
+                }
+            }
+        }
+        self.n += other.n;
         Ok(())
     }
 
@@ -180,12 +375,20 @@ impl IndexBuilder {
         result
     }
 
-    fn write_all(self, dir: &Path) -> Result<Manifest> {
+    fn write_all(mut self, dir: &Path) -> Result<Manifest> {
         let n = self.tokens();
         let mut attributes = Vec::new();
+        // Each column is consumed as it is written, so peak memory holds one column's
+        // postings on top of the remaining id arrays.
+        self.columns[1] = Column::lowered(&self.columns[0]);
         for (k, col) in self.columns.into_iter().enumerate() {
             if k < 2 || col.seen {
-                write_column(dir, ATTRIBUTES[k], col, n)?;
+                // Free the interning map before the big allocations of the write.
+                let Column {
+                    types, ids, map, ..
+                } = col;
+                drop(map);
+                write_column(dir, ATTRIBUTES[k], types, ids, n)?;
                 attributes.push(ATTRIBUTES[k].to_string());
             }
         }
@@ -193,10 +396,35 @@ impl IndexBuilder {
             write_u32s(&dir.join("head.pos"), &self.heads)?;
         }
         let mut structures = Vec::new();
+        let u_ids: Vec<String> = self.structures[1]
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .find(|(k, _)| k == "id")
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
         for (name, r) in ["text", "u", "s"].iter().zip(self.structures) {
             let flat: Vec<u32> = r.spans.iter().flat_map(|&(a, b)| [a, b]).collect();
             write_u32s(&dir.join(format!("{name}.rgn")), &flat)?;
-            write_meta(&dir.join(format!("{name}.meta.tsv")), &r.columns, &r.rows)?;
+            let derived_id = |i: usize| -> Option<String> {
+                let (u, k) = *r.derived.get(i)?;
+                (u != u32::MAX).then(|| {
+                    format!(
+                        "{}.s{}",
+                        u_ids.get(u as usize).map(String::as_str).unwrap_or(""),
+                        k + 1
+                    )
+                })
+            };
+            write_meta(
+                &dir.join(format!("{name}.meta.tsv")),
+                &r.columns,
+                &r.rows,
+                &derived_id,
+            )?;
             structures.push(StructureInfo {
                 name: name.to_string(),
                 regions: r.spans.len() as u64,
@@ -243,91 +471,91 @@ fn swap_into_place(staging: &Path, out: &Path) -> Result<()> {
     Ok(())
 }
 
-fn write_column(dir: &Path, name: &str, col: Column, n: usize) -> Result<()> {
-    // Renumber so that id order is bytewise string order: lookups become binary searches.
-    let mut order: Vec<u32> = (0..col.types.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| col.types[a as usize].cmp(&col.types[b as usize]));
-    let mut new_id = vec![0u32; order.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_id[old as usize] = new as u32;
-    }
-    let ids: Vec<u32> = col.ids.iter().map(|&i| new_id[i as usize]).collect();
-    let mut lex = Vec::new();
-    let mut lexoff = Vec::with_capacity(order.len() + 1);
-    for &old in &order {
-        lexoff.push(lex.len() as u64);
-        lex.extend_from_slice(col.types[old as usize].as_bytes());
-    }
-    lexoff.push(lex.len() as u64);
-    // Postings by counting sort: positions come out ascending within each type.
-    let mut postoff = vec![0u64; order.len() + 1];
-    for &id in &ids {
-        postoff[id as usize + 1] += 1;
-    }
-    for i in 1..postoff.len() {
-        postoff[i] += postoff[i - 1];
-    }
-    let mut fill: Vec<u64> = postoff[..order.len()].to_vec();
-    let mut post = vec![0u32; n];
-    for (pos, &id) in ids.iter().enumerate() {
-        post[fill[id as usize] as usize] = pos as u32;
-        fill[id as usize] += 1;
-    }
-    let p = dir.join(format!("{name}.lex"));
-    fs::write(&p, &lex).map_err(|e| Error::io(&p, "write", e))?;
-    write_u64s(&dir.join(format!("{name}.lexoff")), &lexoff)?;
-    write_u32s(&dir.join(format!("{name}.ids")), &ids)?;
-    write_u64s(&dir.join(format!("{name}.postoff")), &postoff)?;
-    write_u32s(&dir.join(format!("{name}.post")), &post)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::conllu::parse_conllu;
+    use crate::import::text::parse_transcript;
+    use crate::testutil::scratch;
+    use crate::tokenise::Lang;
 
-fn write_u32s(path: &Path, v: &[u32]) -> Result<()> {
-    write_bytes(path, v.iter().flat_map(|x| x.to_le_bytes()))
-}
-
-fn write_u64s(path: &Path, v: &[u64]) -> Result<()> {
-    write_bytes(path, v.iter().flat_map(|x| x.to_le_bytes()))
-}
-
-fn write_bytes(path: &Path, bytes: impl Iterator<Item = u8>) -> Result<()> {
-    let f = fs::File::create(path).map_err(|e| Error::io(path, "create", e))?;
-    let mut w = BufWriter::with_capacity(1 << 20, f);
-    let mut buf = Vec::with_capacity(1 << 16);
-    for b in bytes {
-        buf.push(b);
-        if buf.len() == buf.capacity() {
-            w.write_all(&buf).map_err(|e| Error::io(path, "write", e))?;
-            buf.clear();
+    /// Merging per-file builders (the parallel import) gives byte-identical files to adding
+    /// the texts to one builder, also when only some texts carry a parse and for raw text
+    /// (whose sentence ids are derived at write time).
+    #[test]
+    fn append_equals_sequential_add() {
+        let a = crate::import::text::parse_transcript_raw(
+            Path::new("a"),
+            "Ann (x): Wij Gaan. zij ook\nBen: ja",
+            "a",
+            Lang::Nl,
+            None,
+        )
+        .unwrap();
+        let b = parse_conllu(
+            Path::new("b"),
+            "1\tZe\tze\tPRON\t_\t_\t2\tnsubj\t_\t_\n2\tgaan\tgaan\tVERB\t_\t_\t0\troot\t_\t_\n",
+            "b",
+        )
+        .unwrap();
+        let d = scratch("append");
+        let mut one = IndexBuilder::new();
+        // The parsed text first, so the raw one's derived ids need the utterance offset.
+        one.add(&b).unwrap();
+        one.add(&a).unwrap();
+        one.finish(&d.join("one")).unwrap();
+        let mut merged = IndexBuilder::new();
+        for t in [&b, &a] {
+            let mut local = IndexBuilder::new();
+            local.add(t).unwrap();
+            merged.append(local).unwrap();
         }
-    }
-    w.write_all(&buf).map_err(|e| Error::io(path, "write", e))?;
-    w.flush().map_err(|e| Error::io(path, "write", e))
-}
-
-/// Metadata values are single-line by construction: tabs and newlines become spaces.
-fn write_meta(path: &Path, columns: &[String], rows: &[Vec<(String, String)>]) -> Result<()> {
-    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
-    let mut out = String::new();
-    out.push_str(
-        &columns
-            .iter()
-            .map(|c| clean(c))
-            .collect::<Vec<_>>()
-            .join("\t"),
-    );
-    out.push('\n');
-    for row in rows {
-        let cells: Vec<String> = columns
-            .iter()
-            .map(|c| {
-                row.iter()
-                    .find(|(k, _)| k == c)
-                    .map(|(_, v)| clean(v))
-                    .unwrap_or_default()
-            })
+        merged.finish(&d.join("two")).unwrap();
+        let mut names: Vec<_> = fs::read_dir(d.join("one"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
             .collect();
-        out.push_str(&cells.join("\t"));
-        out.push('\n');
+        names.sort();
+        assert!(names.len() > 20);
+        for n in names {
+            assert_eq!(
+                fs::read(d.join("one").join(&n)).unwrap(),
+                fs::read(d.join("two").join(&n)).unwrap(),
+                "{n:?}"
+            );
+        }
+        fs::remove_dir_all(d).unwrap();
     }
-    fs::write(path, out).map_err(|e| Error::io(path, "write", e))
+
+    /// The allocation-free raw-text path indexes exactly what the tokenised path does.
+    #[test]
+    fn raw_text_path_equals_tokenised_path() {
+        use crate::import::text::parse_transcript_raw;
+        let src =
+            "Ann (x): 's Avonds gaan we o.a. naar \"de stad\". Zo'n 1.000 mensen!\nBen: Ja? (ok)";
+        let d = scratch("raw");
+        for (name, t) in [
+            (
+                "tok",
+                parse_transcript(Path::new("a"), src, "a", Lang::Nl, None).unwrap(),
+            ),
+            (
+                "raw",
+                parse_transcript_raw(Path::new("a"), src, "a", Lang::Nl, None).unwrap(),
+            ),
+        ] {
+            let mut b = IndexBuilder::new();
+            b.add(&t).unwrap();
+            b.finish(&d.join(name)).unwrap();
+        }
+        for e in fs::read_dir(d.join("tok")).unwrap() {
+            let n = e.unwrap().file_name();
+            assert_eq!(
+                fs::read(d.join("tok").join(&n)).unwrap(),
+                fs::read(d.join("raw").join(&n)).unwrap(),
+                "{n:?}"
+            );
+        }
+        fs::remove_dir_all(d).unwrap();
+    }
 }

@@ -15,6 +15,7 @@
 
 pub mod build;
 pub mod open;
+mod write;
 
 use serde::{Deserialize, Serialize};
 

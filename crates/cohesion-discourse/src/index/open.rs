@@ -7,14 +7,22 @@ use cohesion_io::{Error, Result};
 use memmap2::Mmap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 /// A read-only mapped file; empty files are not mapped (mapping zero bytes fails on Linux).
 struct Mapped(Option<Mmap>);
 
 impl Mapped {
     fn open(path: &Path) -> Result<Self> {
-        let f = File::open(path).map_err(|e| Error::io(path, "open index file", e))?;
+        let f = File::open(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::input(format!(
+                    "{}: index file missing: the corpus is damaged or was written by another build; re-import the sources",
+                    path.display()
+                ))
+            } else {
+                Error::io(path, "open index file", e)
+            }
+        })?;
         let len = f
             .metadata()
             .map_err(|e| Error::io(path, "open index file", e))?
@@ -136,24 +144,15 @@ impl Attribute {
     }
 }
 
-/// Region metadata, read from `S.meta.tsv` on first use.
-pub struct Meta {
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
-
-impl Meta {
-    pub fn column(&self, name: &str) -> Option<usize> {
-        self.columns.iter().position(|c| c == name)
-    }
-}
-
-/// A structural attribute: ascending, non-overlapping regions with metadata.
+/// A structural attribute: ascending, non-overlapping regions with metadata. The metadata
+/// TSV is memory-mapped with a row-offset index, so reading one region's value costs one
+/// line split, however many regions there are (a KWIC page must not load a million rows).
 pub struct Structure {
     pub name: String,
     rgn: Mapped,
-    meta_path: PathBuf,
-    meta: OnceLock<std::result::Result<Meta, Error>>,
+    columns: Vec<String>,
+    tsv: Mapped,
+    rows: Mapped,
 }
 
 impl Structure {
@@ -165,6 +164,12 @@ impl Structure {
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+    pub fn has_column(&self, name: &str) -> bool {
+        self.columns.iter().any(|c| c == name)
     }
     /// `(start, end)` of region `i`, end exclusive.
     pub fn span(&self, i: usize) -> (u32, u32) {
@@ -185,41 +190,24 @@ impl Structure {
         let i = lo.checked_sub(1)?;
         (pos < self.span(i).1).then_some(i)
     }
-    pub fn meta(&self) -> Result<&Meta> {
-        self.meta
-            .get_or_init(|| {
-                let text = std::fs::read_to_string(&self.meta_path)
-                    .map_err(|e| Error::io(&self.meta_path, "read", e))?;
-                let mut lines = text.lines();
-                let columns: Vec<String> = lines
-                    .next()
-                    .unwrap_or("")
-                    .split('\t')
-                    .map(str::to_string)
-                    .collect();
-                let rows = lines
-                    .map(|l| l.split('\t').map(str::to_string).collect())
-                    .collect();
-                Ok(Meta { columns, rows })
-            })
-            .as_ref()
-            .map_err(Clone::clone)
-    }
     /// Metadata value `key` of region `i` (empty string when absent).
     pub fn value(&self, i: usize, key: &str) -> Result<&str> {
-        let m = self.meta()?;
-        let c = m.column(key).ok_or_else(|| {
+        let c = self.columns.iter().position(|c| c == key).ok_or_else(|| {
             Error::input(format!(
                 "structure `{}` has no attribute `{key}` (it has: {})",
                 self.name,
-                m.columns.join(", ")
+                self.columns.join(", ")
             ))
         })?;
-        Ok(m.rows
-            .get(i)
-            .and_then(|r| r.get(c))
-            .map(String::as_str)
-            .unwrap_or(""))
+        let rows: &[u64] = cast(self.rows.bytes(), Path::new("")).unwrap_or(&[]);
+        let (Some(&a), Some(&b)) = (rows.get(i), rows.get(i + 1)) else {
+            return Ok("");
+        };
+        let line = self.tsv.bytes().get(a as usize..b as usize).unwrap_or(&[]);
+        let line = std::str::from_utf8(line)
+            .unwrap_or("")
+            .trim_end_matches('\n');
+        Ok(line.split('\t').nth(c).unwrap_or(""))
     }
 }
 
@@ -279,8 +267,9 @@ impl Corpus {
                 Ok(Structure {
                     name: s.name.clone(),
                     rgn: Mapped::open(&dir.join(format!("{}.rgn", s.name)))?,
-                    meta_path: dir.join(format!("{}.meta.tsv", s.name)),
-                    meta: OnceLock::new(),
+                    columns: s.columns.clone(),
+                    tsv: Mapped::open(&dir.join(format!("{}.meta.tsv", s.name)))?,
+                    rows: Mapped::open(&dir.join(format!("{}.meta.rows", s.name)))?,
                 })
             })
             .collect::<Result<_>>()?;

@@ -1,7 +1,7 @@
 //! Word lists (frequency, range, dispersion) and n-grams.
 
 use crate::index::open::Corpus;
-use crate::stats::{gries_dp, juilland_d};
+use crate::stats::juilland_d;
 use crate::subcorpus::Spans;
 use cohesion_io::{Result, Table};
 use std::collections::HashMap;
@@ -20,43 +20,53 @@ pub fn wordlist(corpus: &Corpus, spans: &Spans, o: &WordlistOptions) -> Result<T
     let a = corpus.attr(&o.attr)?;
     let ids = a.ids();
     let texts = corpus.structure("text")?;
-    let n_texts = texts.len();
     let size = spans.size().max(1);
     let parts = o.parts.max(2);
-    // One pass over the selected positions: count per type, per text and per part.
-    let mut freq = vec![0u64; a.types()];
-    let mut per_text: HashMap<(u32, usize), u64> = HashMap::new();
-    let mut per_part: HashMap<(u32, usize), u64> = HashMap::new();
-    let mut text_sizes = vec![0f64; n_texts];
-    let mut ti = 0usize;
+    let types = a.types();
+    // Pass 1: frequency and per-part counts (dense: types × parts), no hashing.
+    let mut freq = vec![0u64; types];
+    let mut per_part = vec![0u32; types * parts];
     for (k, pos) in spans.positions().enumerate() {
-        let k = k as u64;
-        while ti + 1 < n_texts && texts.span(ti).1 <= pos {
-            ti += 1;
+        let id = ids[pos as usize] as usize;
+        freq[id] += 1;
+        per_part[id * parts + (k as u64 * parts as u64 / size) as usize] += 1;
+    }
+    // Pass 2, text by text: range, and DP accumulated as
+    // DP = ½ (1 + Σ_{texts with v > 0} (|v/f − s| − s)), which equals ½ Σ_texts |v/f − s|
+    // because texts without the type contribute s each and all s sum to 1.
+    let mut range = vec![0u32; types];
+    let mut dp_acc = vec![0f64; types];
+    let mut count = vec![0u32; types];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut flush = |touched: &mut Vec<u32>, count: &mut [u32], text_size: u64| {
+        let s = text_size as f64 / size as f64;
+        for &id in touched.iter() {
+            let v = count[id as usize] as f64;
+            range[id as usize] += 1;
+            dp_acc[id as usize] += (v / freq[id as usize] as f64 - s).abs() - s;
+            count[id as usize] = 0;
+        }
+        touched.clear();
+    };
+    let (mut ti, mut in_text, mut walk) = (usize::MAX, 0u64, 0usize);
+    for pos in spans.positions() {
+        // Positions ascend, so the text is found by walking forward.
+        while walk + 1 < texts.len() && texts.span(walk).1 <= pos {
+            walk += 1;
+        }
+        let t = walk;
+        if t != ti {
+            flush(&mut touched, &mut count, in_text);
+            (ti, in_text) = (t, 0);
         }
         let id = ids[pos as usize];
-        freq[id as usize] += 1;
-        *per_text.entry((id, ti)).or_default() += 1;
-        *per_part
-            .entry((id, (k * parts as u64 / size) as usize))
-            .or_default() += 1;
-        if n_texts > 0 {
-            text_sizes[ti] += 1.0;
+        if count[id as usize] == 0 {
+            touched.push(id);
         }
+        count[id as usize] += 1;
+        in_text += 1;
     }
-    let mut by_type: HashMap<u32, (Vec<f64>, Vec<f64>)> = HashMap::new();
-    for (&(id, t), &c) in &per_text {
-        by_type
-            .entry(id)
-            .or_insert_with(|| (vec![0.0; n_texts], vec![0.0; parts]))
-            .0[t] = c as f64;
-    }
-    for (&(id, p), &c) in &per_part {
-        by_type
-            .entry(id)
-            .or_insert_with(|| (vec![0.0; n_texts], vec![0.0; parts]))
-            .1[p] = c as f64;
-    }
+    flush(&mut touched, &mut count, in_text);
     let mut rows: Vec<(u32, u64)> = freq
         .iter()
         .enumerate()
@@ -78,15 +88,19 @@ pub fn wordlist(corpus: &Corpus, spans: &Spans, o: &WordlistOptions) -> Result<T
         .take(o.top.unwrap_or(usize::MAX))
         .enumerate()
     {
-        let (tv, pv) = &by_type[&id];
+        let i = id as usize;
+        let pv: Vec<f64> = per_part[i * parts..(i + 1) * parts]
+            .iter()
+            .map(|&c| c as f64)
+            .collect();
         t.push(vec![
             (rank + 1).into(),
             a.str_of(id).into(),
             (f as i64).into(),
             (f as f64 * 1e6 / size as f64).into(),
-            tv.iter().filter(|&&c| c > 0.0).count().into(),
-            juilland_d(pv).into(),
-            gries_dp(tv, &text_sizes).into(),
+            range[i].into(),
+            juilland_d(&pv).into(),
+            (0.5 * (1.0 + dp_acc[i])).into(),
         ]);
     }
     Ok(t)
@@ -183,6 +197,29 @@ mod tests {
         let sub = Spans::select(&c, "text.id=b").unwrap();
         let t = wordlist(&c, &sub, &o).unwrap();
         assert_eq!(t.rows[1][2], Cell::Int(1), "wij once in text b");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// The one-pass DP equals Gries' formula, also with texts lacking the word.
+    #[test]
+    fn dispersion_matches_the_formula_with_absent_texts() {
+        let (c, dir) = transcripts(&[
+            ("a", "A (x): wij en wij"),
+            ("b", "B (x): zij en"),
+            ("c", "C (x): wij"),
+        ]);
+        let o = WordlistOptions {
+            attr: "lower".into(),
+            min_freq: 1,
+            top: None,
+            parts: 2,
+        };
+        let t = wordlist(&c, &Spans::all(&c), &o).unwrap();
+        let wij = t.rows.iter().find(|r| r[1] == "wij".into()).unwrap();
+        let Cell::Float(dp) = wij[6] else { panic!() };
+        let expected = crate::stats::gries_dp(&[2.0, 0.0, 1.0], &[3.0, 2.0, 1.0]);
+        assert!((dp - expected).abs() < 1e-12, "{dp} vs {expected}");
+        assert_eq!(wij[4], Cell::Int(2));
         std::fs::remove_dir_all(dir).unwrap();
     }
 

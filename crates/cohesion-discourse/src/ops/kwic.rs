@@ -39,37 +39,48 @@ pub struct Line {
 fn sort_lines(corpus: &Corpus, lines: &mut [Line], sort: Sort, window: u32) -> Result<()> {
     let lower = corpus.attr("lower")?.ids();
     let n = corpus.len();
-    let key = |l: &Line| -> Vec<u32> {
-        match sort {
+    // Fixed-size keys: no allocation per line, so sorting millions of lines stays cheap.
+    const K: usize = 8;
+    let w = window.min(K as u32);
+    let key = |l: &Line| -> [u32; K] {
+        let mut k = [0u32; K];
+        let ps: Vec<u32> = match sort {
             Sort::None => vec![],
-            Sort::Match => (l.start..l.end).map(|p| lower[p as usize]).collect(),
-            Sort::Right => (l.end..n.min(l.end + window))
-                .map(|p| lower[p as usize])
-                .collect(),
-            Sort::Left => (l.start.saturating_sub(window)..l.start)
-                .rev()
-                .map(|p| lower[p as usize])
-                .collect(),
+            Sort::Match => (l.start..l.end.min(l.start + w)).collect(),
+            Sort::Right => (l.end..n.min(l.end + w)).collect(),
+            Sort::Left => (l.start.saturating_sub(w)..l.start).rev().collect(),
+        };
+        // Ids are shifted by one so that "no word" (0) sorts before every word.
+        for (slot, p) in k.iter_mut().zip(ps) {
+            *slot = lower[p as usize] + 1;
         }
+        k
     };
     if sort != Sort::None {
-        lines.sort_by_cached_key(|l| (key(l), l.start));
+        let mut keyed: Vec<([u32; K], u32, Line)> =
+            lines.iter().map(|l| (key(l), l.start, *l)).collect();
+        keyed.sort_unstable_by_key(|k| (k.0, k.1));
+        for (slot, (_, _, l)) in lines.iter_mut().zip(keyed) {
+            *slot = l;
+        }
     }
     Ok(())
 }
 
-/// The concordance table for `query`, plus the total number of hits.
-pub fn kwic(corpus: &Corpus, query: &str, o: &KwicOptions) -> Result<(Table, usize)> {
+/// The concordance table for `query`, plus the total number of hits when known.
+pub fn kwic(corpus: &Corpus, query: &str, o: &KwicOptions) -> Result<(Table, Option<usize>)> {
     let q = parse(query)?;
     let m = Matcher::new(corpus, &q)?;
     let wanted = o.page.max(1) * o.page_size;
     // Unsorted pages need only the first hits; sorting needs them all.
     let limit = (o.sort == Sort::None).then_some(wanted);
     let hits = m.find_all(limit)?;
+    // The total is read off the index when possible; otherwise counting would cost a full
+    // query run that an unsorted first page does not need, so it is left open (`None`).
     let total = if limit.is_some() && hits.len() >= wanted {
-        m.find_all(None)?.len()
+        m.quick_count()
     } else {
-        hits.len()
+        Some(hits.len())
     };
     let mut lines: Vec<Line> = hits
         .iter()
@@ -89,7 +100,7 @@ pub fn lines_table(corpus: &Corpus, lines: &[Line], window: u32) -> Result<Table
     let word = corpus.attr("word")?;
     let texts = corpus.structure("text")?;
     let utts = corpus.structure("u")?;
-    let has_speaker = utts.meta()?.column("speaker").is_some();
+    let has_speaker = utts.has_column("speaker");
     let mut t = Table::new(["position", "text", "speaker", "left", "match", "right"]);
     let join = |a: u32, b: u32| (a..b).map(|p| word.at(p)).collect::<Vec<_>>().join(" ");
     for l in lines {
@@ -135,7 +146,7 @@ mod tests {
             page_size,
         };
         let (t, total) = kwic(&c, "\"zien\"", &o(Sort::None, 1, 10)).unwrap();
-        assert_eq!(total, 3);
+        assert_eq!(total, Some(3));
         assert_eq!(t.rows[0][3], "wij".into());
         assert_eq!(t.rows[0][5], "b .".into());
         assert_eq!(t.rows[2][2], "Ben".into());
@@ -147,7 +158,14 @@ mod tests {
         // keys: first word left, then second: [wij] < [wij, .] < [zij, .]
         assert_eq!(left, ["wij", ". wij", ". zij"]);
         let (t, total) = kwic(&c, "\"zien\"", &o(Sort::Right, 2, 2)).unwrap();
-        assert_eq!((t.rows.len(), total), (1, 3));
+        assert_eq!((t.rows.len(), total), (1, Some(3)));
+        let (_, total) = kwic(&c, "\"zien\"", &o(Sort::None, 1, 1)).unwrap();
+        assert_eq!(total, Some(3), "counted from the postings");
+        let (_, total) = kwic(&c, "\"wij\" \"zien\"", &o(Sort::None, 1, 1)).unwrap();
+        assert_eq!(
+            total, None,
+            "a sequence is not counted for an unsorted page"
+        );
         assert_eq!(t.rows[0][5], "d .".into());
         std::fs::remove_dir_all(dir).unwrap();
     }

@@ -1,0 +1,234 @@
+//! The `cohesion corpus` command line, run through clap as the binary does: every
+//! subcommand on the shipped fixtures, with CSV/JSON output and exit statuses.
+
+use clap::Parser;
+use cohesion_discourse::cli::{run, CorpusArgs};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser)]
+struct Cli {
+    #[command(flatten)]
+    args: CorpusArgs,
+}
+
+fn corpus(args: &[&str]) -> cohesion_io::Result<()> {
+    let mut v = vec!["corpus"];
+    v.extend_from_slice(args);
+    let cli = Cli::try_parse_from(v).unwrap_or_else(|e| panic!("{e}"));
+    run(&cli.args)
+}
+
+fn fixture(p: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(p)
+        .display()
+        .to_string()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("cd-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn every_subcommand_on_the_fixtures() {
+    let d = scratch("all");
+    let s = |p: &str| d.join(p).display().to_string();
+    let ws = s("ws");
+    corpus(&[
+        "import",
+        "--format",
+        "text",
+        "--meta",
+        &fixture("transcripts/speakers.csv"),
+        &fixture("transcripts/workshop.txt"),
+        "--out",
+        &ws,
+    ])
+    .unwrap();
+    corpus(&[
+        "kwic",
+        &ws,
+        "[lower=\"wij\"]",
+        "--window",
+        "3",
+        "--sort",
+        "right",
+        "--csv",
+        &s("kwic.csv"),
+        "--json",
+        &s("kwic.json"),
+    ])
+    .unwrap();
+    let csv = std::fs::read_to_string(s("kwic.csv")).unwrap();
+    assert!(
+        csv.starts_with("position,text,speaker,left,match,right\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 3, "two hits of `wij`");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s("kwic.json")).unwrap()).unwrap();
+    assert_eq!(json[0]["match"], "Wij");
+    corpus(&[
+        "wordlist",
+        &ws,
+        "--top",
+        "5",
+        "--where",
+        "group=citizens",
+        "--csv",
+        &s("wl.csv"),
+    ])
+    .unwrap();
+    assert!(std::fs::read_to_string(s("wl.csv"))
+        .unwrap()
+        .starts_with("rank,type,freq,per_million,range,juilland_d,dp\n"));
+    corpus(&[
+        "ngrams",
+        &ws,
+        "-n",
+        "2",
+        "--min-freq",
+        "1",
+        "--csv",
+        &s("ng.csv"),
+    ])
+    .unwrap();
+    corpus(&[
+        "collocates",
+        &ws,
+        "\"moeten\"",
+        "--min-freq",
+        "1",
+        "--csv",
+        &s("co.csv"),
+    ])
+    .unwrap();
+    corpus(&[
+        "keyness",
+        &ws,
+        "--target",
+        "group=experts",
+        "--max-p",
+        "1",
+        "--min-freq",
+        "1",
+        "--csv",
+        &s("key.csv"),
+    ])
+    .unwrap();
+    corpus(&[
+        "query",
+        &ws,
+        "[lower=\"wij|we\"]",
+        "--by",
+        "group",
+        "--json",
+        &s("dist.json"),
+    ])
+    .unwrap();
+    let dist: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s("dist.json")).unwrap()).unwrap();
+    assert_eq!(dist[0]["group"], "citizens");
+    corpus(&[
+        "cda",
+        &ws,
+        "--by",
+        "group",
+        "--min-tokens",
+        "1",
+        "--permutations",
+        "99",
+        "--lines",
+        &s("lines.csv"),
+        "--csv",
+        &s("cda.csv"),
+    ])
+    .unwrap();
+    assert!(std::fs::read_to_string(s("lines.csv"))
+        .unwrap()
+        .starts_with("marker,group,position"));
+    std::fs::write(
+        s("codebook.toml"),
+        "[[code]]\nname = \"WE\"\ndefinition = \"in-group\"\ncqp = '[lower=\"wij\"]'\n",
+    )
+    .unwrap();
+    corpus(&[
+        "code",
+        &ws,
+        "--codebook",
+        &s("codebook.toml"),
+        "--by",
+        "group",
+        "--export",
+        &s("segments.csv"),
+        "--csv",
+        &s("codes.csv"),
+    ])
+    .unwrap();
+    let seg = std::fs::read_to_string(s("segments.csv")).unwrap();
+    assert!(
+        seg.starts_with("utterance,start,end,code,coder\nworkshop.u1,0,1,WE,rule\n"),
+        "{seg}"
+    );
+    std::fs::write(s("ratings.csv"), "unit,ann,bob\n1,a,a\n2,b,a\n3,b,b\n").unwrap();
+    corpus(&["agreement", &s("ratings.csv"), "--json", &s("agree.json")]).unwrap();
+    let a: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s("agree.json")).unwrap()).unwrap();
+    assert_eq!(a[1]["measure"], "cohen_kappa");
+    corpus(&["info", &ws]).unwrap();
+    // One thread or two: the same bytes.
+    let (one, two) = (s("one"), s("two"));
+    for (dir, n) in [(&one, "1"), (&two, "2")] {
+        corpus(&[
+            "import",
+            "--format",
+            "text",
+            "--threads",
+            n,
+            &fixture("transcripts"),
+            "--out",
+            dir,
+        ])
+        .unwrap();
+    }
+    for f in ["word.ids", "lower.lex", "u.meta.tsv", "s.rgn"] {
+        assert_eq!(
+            std::fs::read(d.join("one").join(f)).unwrap(),
+            std::fs::read(d.join("two").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    std::fs::remove_dir_all(d).unwrap();
+}
+
+#[test]
+fn user_mistakes_exit_with_status_2_and_a_located_message() {
+    let d = scratch("mistakes").join("m");
+    let ws = d.display().to_string();
+    corpus(&[
+        "import",
+        "--format",
+        "text",
+        &fixture("transcripts/workshop.txt"),
+        "--out",
+        &ws,
+    ])
+    .unwrap();
+    let e = corpus(&["kwic", &ws, "[lower=\"wij\" \"x\"]"]).unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    assert!(e.message().contains("at 14: expected"), "{e}");
+    let e = corpus(&["keyness", &ws, "--target", "party=SP"]).unwrap_err();
+    assert!(
+        e.message().contains("no structure has metadata `party`"),
+        "{e}"
+    );
+    let e = corpus(&["kwic", "/nonexistent/corpus", "\"x\""]).unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    let e = corpus(&["cda", &ws, "--evaluate"]).unwrap_err();
+    assert!(e.message().contains("needs UD annotation"), "{e}");
+    std::fs::remove_dir_all(d).unwrap();
+}
