@@ -277,39 +277,58 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
             }
             out
         };
-    let incomes = spread(&by_income, &|_| true, &|i| a.income[i] as f64);
-    let wealths = spread(&by_wealth, &|_| true, &|i| a.wealth[i] as f64);
-    let owners = spread(&by_wealth, &|i| a.has(i, OWNER), &|i| a.wealth[i] as f64);
-    let renters = spread(&by_wealth, &|i| !a.has(i, OWNER), &|i| a.wealth[i] as f64);
-    let opinions = spread(&by_opinion, &|_| true, &|i| a.opinion[i] as f64);
-    let mut sum = vec![[0.0f64; 26]; groups.len()];
-    let mut count = vec![[0u32; 26]; groups.len()];
-    for i in 0..n {
-        for &g in &of[i][..count_of[i] as usize] {
-            let (s, c) = (&mut sum[g as usize], &mut count[g as usize]);
-            for (k, v) in values[i].iter().enumerate() {
-                if !v.is_nan() {
-                    s[k] += v;
-                    c[k] += 1;
+    let ((incomes, wealths), ((owners, renters), opinions)) = rayon::join(
+        || {
+            rayon::join(
+                || spread(&by_income, &|_| true, &|i| a.income[i] as f64),
+                || spread(&by_wealth, &|_| true, &|i| a.wealth[i] as f64),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || spread(&by_wealth, &|i| a.has(i, OWNER), &|i| a.wealth[i] as f64),
+                        || spread(&by_wealth, &|i| !a.has(i, OWNER), &|i| a.wealth[i] as f64),
+                    )
+                },
+                || spread(&by_opinion, &|_| true, &|i| a.opinion[i] as f64),
+            )
+        },
+    );
+    // Means per group, each summed over its members in index order (so the sums do not
+    // depend on the thread count), groups in parallel.
+    let group_means: Vec<Vec<f64>> = groups
+        .par_iter()
+        .map(|(_, members)| {
+            let mut sum = [0.0f64; 26];
+            let mut count = [0u32; 26];
+            for &i in members {
+                for (k, v) in values[i as usize].iter().enumerate() {
+                    if !v.is_nan() {
+                        sum[k] += v;
+                        count[k] += 1;
+                    }
                 }
             }
-        }
-    }
+            (0..MEANS.len())
+                .map(|k| {
+                    if count[k] > 0 {
+                        sum[k] / count[k] as f64
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect()
+        })
+        .collect();
     for (g, (name, members)) in groups.iter().enumerate() {
         push(
             name,
             "population_share",
             members.len() as f64 / n.max(1) as f64,
         );
-        let means: Vec<f64> = (0..MEANS.len())
-            .map(|k| {
-                if count[g][k] > 0 {
-                    sum[g][k] / count[g][k] as f64
-                } else {
-                    f64::NAN
-                }
-            })
-            .collect();
+        let means = &group_means[g];
         for (k, ind) in MEANS.iter().enumerate() {
             push(name, ind, means[k]);
         }

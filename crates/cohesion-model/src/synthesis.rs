@@ -594,9 +594,9 @@ fn fast_median(mut v: Vec<f64>) -> f64 {
     *v.select_nth_unstable_by(mid, f64::total_cmp).1
 }
 
-/// Root of an increasing function on [lo, hi] by bisection (32 halvings: 2e-10 of the range).
+/// Root of an increasing function on [lo, hi] by bisection (26 halvings: 1.5e-8 of the range).
 fn bisect(mut lo: f64, mut hi: f64, f: impl Fn(f64) -> f64) -> f64 {
-    for _ in 0..32 {
+    for _ in 0..26 {
         let mid = 0.5 * (lo + hi);
         if f(mid) > 0.0 {
             hi = mid;

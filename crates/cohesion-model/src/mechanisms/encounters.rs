@@ -58,11 +58,12 @@ pub fn month(w: &mut World, p: &Params, month: u64) {
         .map(|b| (0.5 + (b as f64 / BINS as f64 - 0.5).abs()).powf(p.engagement_weight))
         .collect();
     let noise_width = (p.opinion_noise * 12f64.sqrt()) as f32;
+    let base = Stream::base(seed, key, Purpose::Opinion);
     let out: Vec<Month> = (0..n)
         .into_par_iter()
         .with_min_len(CHUNK)
         .map(|i| {
-            let mut s = Stream::new(seed, key, i as u64, Purpose::Opinion);
+            let mut s = Stream::keyed(base, i as u64);
             let xi = a.opinion[i];
             let mut m = Month::default();
             let mut dx = 0.0f32;

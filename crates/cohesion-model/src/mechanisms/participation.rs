@@ -10,43 +10,56 @@
 //! New members attend their club focus and form ties there, closing the loop to the network.
 
 use super::policy::takeup;
+use super::CHUNK;
 use crate::agents::{CLUB, VOLUNTEER, VOTES};
 use crate::params::Params;
 use crate::stats::logistic;
 use crate::world::World;
+use rayon::prelude::*;
 
 pub fn update(w: &mut World, p: &Params) {
-    for i in 0..w.n() {
-        let a = &w.agents;
-        if a.ref_pending[i] {
-            continue;
+    let wr = &*w;
+    // Every agent reads only its own state: computed in parallel, written back in order.
+    let new: Vec<Option<(f32, bool, bool, bool)>> = (0..wr.n())
+        .into_par_iter()
+        .with_min_len(CHUNK)
+        .map(|i| {
+            let a = &wr.agents;
+            if a.ref_pending[i] {
+                return None;
+            }
+            let degree_change = a_degree(wr, i) - a.ref_ties[i];
+            let community = p.policy_community * takeup(a, &wr.behaviour, p, i);
+            let target = logistic(
+                a.belonging_anchor[i] as f64
+                    + p.belonging_ties * degree_change as f64
+                    + wr.fairness[i] as f64
+                    + 0.5 * community,
+            );
+            let belonging = a.belonging[i] as f64 + 0.3 * (target - a.belonging[i] as f64);
+            let d_trust = a.trust_h[i] as f64 - logistic(a.trust_h_anchor[i] as f64);
+            let d_belong = belonging - logistic(a.belonging_anchor[i] as f64);
+            let d_vtrust = a.trust_v[i] as f64 - logistic(a.trust_v_anchor[i] as f64);
+            let civic = p.participation_trust * d_trust
+                + p.participation_belonging * d_belong
+                + 0.6 * community;
+            let volunteer = a.volunteer_latent[i] as f64 + civic > 0.0;
+            let club = a.club_latent[i] as f64 + civic > 0.0;
+            let votes = a.vote_latent[i] as f64
+                + p.participation_trust * d_vtrust
+                + p.voice_effect * (wr.voice[i] - a.ref_voice[i]) as f64
+                > 0.0;
+            Some((belonging as f32, volunteer, club, votes))
+        })
+        .collect();
+    let a = &mut w.agents;
+    for (i, v) in new.into_iter().enumerate() {
+        if let Some((belonging, volunteer, club, votes)) = v {
+            a.belonging[i] = belonging;
+            a.set_flag(i, VOLUNTEER, volunteer);
+            a.set_flag(i, CLUB, club);
+            a.set_flag(i, VOTES, votes);
         }
-        let degree_change = a_degree(w, i) - a.ref_ties[i];
-        let community = p.policy_community * takeup(a, &w.behaviour, p, i);
-        let target = logistic(
-            a.belonging_anchor[i] as f64
-                + p.belonging_ties * degree_change as f64
-                + w.fairness[i] as f64
-                + 0.5 * community,
-        );
-        let belonging = a.belonging[i] as f64 + 0.3 * (target - a.belonging[i] as f64);
-        let d_trust = a.trust_h[i] as f64 - logistic(a.trust_h_anchor[i] as f64);
-        let d_belong = belonging - logistic(a.belonging_anchor[i] as f64);
-        let d_vtrust = a.trust_v[i] as f64 - logistic(a.trust_v_anchor[i] as f64);
-        let civic = p.participation_trust * d_trust
-            + p.participation_belonging * d_belong
-            + 0.6 * community;
-        let volunteer = a.volunteer_latent[i] as f64 + civic > 0.0;
-        let club = a.club_latent[i] as f64 + civic > 0.0;
-        let votes = a.vote_latent[i] as f64
-            + p.participation_trust * d_vtrust
-            + p.voice_effect * (w.voice[i] - a.ref_voice[i]) as f64
-            > 0.0;
-        let a = &mut w.agents;
-        a.belonging[i] = belonging as f32;
-        a.set_flag(i, VOLUNTEER, volunteer);
-        a.set_flag(i, CLUB, club);
-        a.set_flag(i, VOTES, votes);
     }
 }
 

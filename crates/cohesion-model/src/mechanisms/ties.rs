@@ -59,6 +59,7 @@ pub fn decay(w: &mut World, p: &Params) {
     let (seed, step) = (*seed, *step);
     let a = &*agents;
     let rank = &income_rank[..];
+    let base = Stream::base(seed, step, Purpose::TieDecay);
     let closed = |i: usize, j: usize| {
         (a.has(i, WITHDRAWN) && rank[j] < 0.8) || (a.has(j, WITHDRAWN) && rank[i] < 0.8)
     };
@@ -86,7 +87,7 @@ pub fn decay(w: &mut World, p: &Params) {
                 if closed(i, j) {
                     rate += p.withdraw_closure / 3.0;
                 }
-                if !Stream::pair(seed, step, i as u32, j as u32, Purpose::TieDecay).chance(rate) {
+                if !Stream::keyed(base, Stream::pair_id(i as u32, j as u32)).chance(rate) {
                     partners[kept] = partners[slot];
                     foci[kept] = foci[slot];
                     kept += 1;
