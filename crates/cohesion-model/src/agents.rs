@@ -14,6 +14,66 @@ pub const OPTOUT: u8 = 128;
 
 pub const NO_FOCUS: u32 = u32::MAX;
 
+/// Calls macro `$m` with the name of every attribute vector, so code that must touch each
+/// attribute lists them once.
+macro_rules! agent_fields {
+    ($m:ident) => {
+        $m!(
+            age,
+            edu,
+            class,
+            culture,
+            flags,
+            neighbourhood,
+            workplace,
+            club,
+            income,
+            income_ref,
+            wealth,
+            housing,
+            motivation,
+            access,
+            access_anchor,
+            skills,
+            skill_anchor,
+            cap_use,
+            outcomes,
+            outcomes_ref,
+            adopted,
+            individualism,
+            individualism_anchor,
+            opinion,
+            warmth,
+            trust_h,
+            trust_v,
+            belonging,
+            trust_h_anchor,
+            trust_v_anchor,
+            warmth_anchor,
+            belonging_anchor,
+            volunteer_latent,
+            club_latent,
+            vote_latent,
+            lonely_latent,
+            ref_experience,
+            ref_cross,
+            ref_ties,
+            ref_voice,
+            ref_online,
+            ref_peer_skill,
+            ref_pending,
+            enc_total,
+            enc_positive,
+            enc_negative,
+            enc_cross,
+            enc_cross_positive,
+            enc_online,
+            failed_contacts,
+            ref_failed
+        )
+    };
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Agents {
     // demography and position
@@ -106,122 +166,18 @@ impl Agents {
 
     /// Resize every vector to n agents (zero-filled).
     pub fn with_len(n: usize) -> Agents {
-        macro_rules! z {
+        macro_rules! zeroed {
             ($($f:ident),*) => { Agents { $( $f: vec![Default::default(); n], )* } };
         }
-        z!(
-            age,
-            edu,
-            class,
-            culture,
-            flags,
-            neighbourhood,
-            workplace,
-            club,
-            income,
-            income_ref,
-            wealth,
-            housing,
-            motivation,
-            access,
-            access_anchor,
-            skills,
-            skill_anchor,
-            cap_use,
-            outcomes,
-            outcomes_ref,
-            adopted,
-            individualism,
-            individualism_anchor,
-            opinion,
-            warmth,
-            trust_h,
-            trust_v,
-            belonging,
-            trust_h_anchor,
-            trust_v_anchor,
-            warmth_anchor,
-            belonging_anchor,
-            volunteer_latent,
-            club_latent,
-            vote_latent,
-            lonely_latent,
-            ref_experience,
-            ref_cross,
-            ref_ties,
-            ref_voice,
-            ref_online,
-            ref_peer_skill,
-            ref_pending,
-            enc_total,
-            enc_positive,
-            enc_negative,
-            enc_cross,
-            enc_cross_positive,
-            enc_online,
-            failed_contacts,
-            ref_failed
-        )
+        agent_fields!(zeroed)
     }
 
     /// Bytes of per-agent state (excluding ties), summed over every attribute vector.
     pub fn bytes_per_agent() -> usize {
         let a = Agents::with_len(1);
-        macro_rules! b {
+        macro_rules! bytes {
             ($($f:ident),*) => { 0 $( + std::mem::size_of_val(&a.$f[0]) )* };
         }
-        b!(
-            age,
-            edu,
-            class,
-            culture,
-            flags,
-            neighbourhood,
-            workplace,
-            club,
-            income,
-            income_ref,
-            wealth,
-            housing,
-            motivation,
-            access,
-            access_anchor,
-            skills,
-            skill_anchor,
-            cap_use,
-            outcomes,
-            outcomes_ref,
-            adopted,
-            individualism,
-            individualism_anchor,
-            opinion,
-            warmth,
-            trust_h,
-            trust_v,
-            belonging,
-            trust_h_anchor,
-            trust_v_anchor,
-            warmth_anchor,
-            belonging_anchor,
-            volunteer_latent,
-            club_latent,
-            vote_latent,
-            lonely_latent,
-            ref_experience,
-            ref_cross,
-            ref_ties,
-            ref_voice,
-            ref_online,
-            ref_peer_skill,
-            ref_pending,
-            enc_total,
-            enc_positive,
-            enc_negative,
-            enc_cross,
-            enc_cross_positive,
-            enc_online,
-            failed_contacts,
-            ref_failed
-        )
+        agent_fields!(bytes)
     }
 }

@@ -159,11 +159,6 @@ pub fn load_scenario(path: &Path) -> Result<Scenario> {
 }
 
 pub fn parse_scenario(path: &Path, text: &str) -> Result<Scenario> {
-    let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let line = e.span().map(|s| line_of_offset(text, s.start));
-        Error::at(path, line, None, e.message())
-    })?;
-    let line_of = |key: &str| find_key_line(text, key);
     let allowed = [
         "name",
         "label",
@@ -174,16 +169,8 @@ pub fn parse_scenario(path: &Path, text: &str) -> Result<Scenario> {
         "forces",
         "params",
     ];
-    for k in doc.keys() {
-        if !allowed.contains(&k.as_str()) {
-            return Err(Error::at(
-                path,
-                line_of(k),
-                Some(k),
-                format!("unknown key; valid keys: {}", allowed.join(", ")),
-            ));
-        }
-    }
+    let doc = parse_table(path, text, &allowed)?;
+    let line_of = |key: &str| find_key_line(text, key);
     let string = |k: &str| -> Result<Option<String>> {
         match doc.get(k) {
             None => Ok(None),
@@ -295,6 +282,25 @@ fn set_force(f: &mut Forces, name: &str, v: f64) {
         "private_infrastructure" => f.private_infrastructure = v,
         _ => f.tech_optimism = v,
     }
+}
+
+/// Parse a TOML file into a table, refusing keys outside `allowed`; errors name the line.
+pub fn parse_table(path: &Path, text: &str, allowed: &[&str]) -> Result<toml::Table> {
+    let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let line = e.span().map(|s| line_of_offset(text, s.start));
+        Error::at(path, line, None, e.message())
+    })?;
+    for k in doc.keys() {
+        if !allowed.contains(&k.as_str()) {
+            return Err(Error::at(
+                path,
+                find_key_line(text, k),
+                Some(k),
+                format!("unknown key; valid keys: {}", allowed.join(", ")),
+            ));
+        }
+    }
+    Ok(doc)
 }
 
 /// The 1-based line where `key` is assigned (first occurrence), for error messages.

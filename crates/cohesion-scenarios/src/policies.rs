@@ -3,8 +3,8 @@
 //! A lever's strength is `1 − exp(−budget / half_budget)` (diminishing returns); a package
 //! splits one budget over levers and may deliver them diversity-aware.
 
-use crate::forces::find_key_line;
-use cohesion_io::error::{line_of_offset, read_utf8};
+use crate::forces::{find_key_line, parse_table};
+use cohesion_io::error::read_utf8;
 use cohesion_io::{Error, Result};
 use cohesion_model::Params;
 use serde::Deserialize;
@@ -123,11 +123,6 @@ pub fn load_package(path: &Path) -> Result<Package> {
 
 pub fn parse_package(path: &Path, text: &str) -> Result<Package> {
     let c = catalogue()?;
-    let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let line = e.span().map(|s| line_of_offset(text, s.start));
-        Error::at(path, line, None, e.message())
-    })?;
-    let line_of = |k: &str| find_key_line(text, k);
     let allowed = [
         "name",
         "description",
@@ -135,16 +130,8 @@ pub fn parse_package(path: &Path, text: &str) -> Result<Package> {
         "diversity_aware",
         "allocation",
     ];
-    for k in doc.keys() {
-        if !allowed.contains(&k.as_str()) {
-            return Err(Error::at(
-                path,
-                line_of(k),
-                Some(k),
-                format!("unknown key; valid keys: {}", allowed.join(", ")),
-            ));
-        }
-    }
+    let doc = parse_table(path, text, &allowed)?;
+    let line_of = |k: &str| find_key_line(text, k);
     let name = match doc.get("name") {
         Some(toml::Value::String(s)) => s.clone(),
         Some(_) => {
