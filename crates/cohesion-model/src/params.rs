@@ -107,6 +107,7 @@ params! {
     mu = 0.15, [0.0, 0.5], "per encounter", "opinion", "Deffuant et al. 2000 convergence rate";
     repulsion_on = 1.0, [0.0, 1.0], "switch", "opinion", "Jager & Amblard 2005";
     rejection_latitude = 0.55, [0.0, 1.0], "opinion units", "opinion", "Jager & Amblard 2005 latitude of rejection";
+    online_rejection_shift = 0.0, [0.0, 0.5], "opinion units", "opinion", "set from data-driven influence: online rejection starts closer (reconstructed)";
     mu_repulsion = 0.03, [0.0, 0.5], "per encounter", "opinion", "reconstructed";
     opinion_noise = 0.03, [0.0, 0.5], "sd per month", "opinion", "Mäs, Flache & Helbing 2010: individual noise";
     algorithmic_bias = 1.0, [0.0, 5.0], "gamma", "opinion", "Sîrbu et al. 2019 (γ); 2025 level reconstructed";

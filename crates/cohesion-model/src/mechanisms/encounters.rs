@@ -8,7 +8,9 @@
 //!
 //! Opinion update (one-sided, synchronous: every agent reads last month's opinions):
 //! if |Δ| < ε, xᵢ += μΔ (Deffuant et al. 2000); if |Δ| > latitude of rejection and
-//! repulsion is on, xᵢ −= μᵣΔ (Jager & Amblard 2005); plus noise of standard deviation σ
+//! repulsion is on, xᵢ −= μᵣΔ (Jager & Amblard 2005). Online the latitude is narrower by
+//! `online_rejection_shift` (data-driven, emotional curation: the study's "unfiltered
+//! emotion"), so curated encounters repel at smaller distances; plus noise of standard deviation σ
 //! (uniform, which is all bounded confidence needs and much cheaper than Gaussian draws);
 //! clamped to [0,1]. The two weight factors are read from 1 024-bin tables built each month,
 //! since they are the same for every agent.
@@ -47,6 +49,7 @@ pub fn month(w: &mut World, p: &Params, month: u64) {
     let eps = p.epsilon as f32;
     let mu = p.mu as f32;
     let latitude = p.rejection_latitude as f32;
+    let latitude_online = (p.rejection_latitude - p.online_rejection_shift).max(0.0) as f32;
     let mu_rep = (p.mu_repulsion * p.repulsion_on) as f32;
     let k = p.online_candidates.round().max(1.0) as usize;
     const BINS: usize = 1024;
@@ -70,9 +73,12 @@ pub fn month(w: &mut World, p: &Params, month: u64) {
             let mut meet = |j: usize, online: bool, s: &mut Stream, m: &mut Month| {
                 let xj = a.opinion[j];
                 let d = xj - xi;
-                if d.abs() < eps {
+                // Curated, emotional content online narrows the latitude of acceptance:
+                // online, rejection starts closer (`online_rejection_shift`).
+                let reject_at = if online { latitude_online } else { latitude };
+                if d.abs() < eps.min(reject_at) {
                     dx += mu * d;
-                } else if d.abs() > latitude {
+                } else if d.abs() > reject_at {
                     dx -= mu_rep * d;
                 }
                 let mut p_pos = 1.0 - d.abs() as f64;
