@@ -280,3 +280,26 @@ fn indicators_do_not_depend_on_population_size() {
         off.join("\n")
     );
 }
+
+#[test]
+fn curated_online_hostility_polarises() {
+    let calm = simulate(5000, 12, 23, frozen);
+    let hostile = simulate_change(5000, 12, 23, |p| {
+        p.online_rejection_shift = 0.35;
+        p.online_influence = 0.8;
+    });
+    let var = |r: &[Row]| at(r, 12, "all", "opinion_variance");
+    let er = |r: &[Row]| at(r, 12, "all", "esteban_ray");
+    assert!(
+        var(&hostile) > 1.5 * var(&calm),
+        "variance {} vs {}",
+        var(&hostile),
+        var(&calm)
+    );
+    assert!(
+        er(&hostile) > er(&calm),
+        "Esteban–Ray {} vs {}",
+        er(&hostile),
+        er(&calm)
+    );
+}
