@@ -80,6 +80,11 @@ impl AtomicDir {
         self.staging.join(name)
     }
 
+    /// The staging folder itself, for writers that take a folder.
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
     pub fn target(&self) -> &Path {
         &self.target
     }

@@ -44,10 +44,6 @@ impl Membership {
         let f = focus as usize;
         &self.members[self.offsets[f] as usize..self.offsets[f + 1] as usize]
     }
-
-    pub fn count(&self) -> usize {
-        self.offsets.len().saturating_sub(1)
-    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -66,6 +62,15 @@ fn sorted_blocks(keys: Vec<(f64, u32)>, size: usize, out: &mut [u32]) -> usize {
         out[*i as usize] = (rank / size) as u32;
     }
     keys.len().div_ceil(size)
+}
+
+/// Foci of `size` cut from all agents sorted on `key`: each agent's focus, and the lists.
+fn cut(n: usize, size: f64, key: impl Fn(usize) -> f64) -> (Vec<u32>, Membership) {
+    let keys = (0..n).map(|i| (key(i), i as u32)).collect();
+    let mut focus = vec![NO_FOCUS; n];
+    let count = sorted_blocks(keys, size as usize, &mut focus);
+    let lists = Membership::build(&focus, count);
+    (focus, lists)
 }
 
 /// Assign every agent to its foci and build the membership lists.
@@ -90,36 +95,18 @@ pub fn assign(
         wr[*i as usize] = r as f64 / n.max(1) as f64;
     }
     let noise = |i: usize, k: u64| Stream::new(seed, k, i as u64, Purpose::Foci).normal();
-    let keys: Vec<(f64, u32)> = (0..n)
-        .map(|i| {
-            (
-                sorting * (wr[i] - 0.5 + 0.25 * (a.edu[i] as f64 - 1.0)) + noise(i, 1),
-                i as u32,
-            )
-        })
-        .collect();
-    let mut hood = vec![NO_FOCUS; n];
-    let nh = sorted_blocks(keys, neighbourhood as usize, &mut hood);
+    let (hood, neighbourhoods) = cut(n, neighbourhood, |i| {
+        sorting * (wr[i] - 0.5 + 0.25 * (a.edu[i] as f64 - 1.0)) + noise(i, 1)
+    });
+    let (work, workplaces) = cut(n, workplace, |i| a.edu[i] as f64 + noise(i, 2));
+    let (clubs_of, clubs) = cut(n, club, |i| 0.4 * (a.edu[i] as f64) + noise(i, 3));
     a.neighbourhood = hood;
-
-    let keys: Vec<(f64, u32)> = (0..n)
-        .map(|i| (1.0 * (a.edu[i] as f64) + noise(i, 2), i as u32))
-        .collect();
-    let mut work = vec![NO_FOCUS; n];
-    let nw = sorted_blocks(keys, workplace as usize, &mut work);
     a.workplace = work;
-
-    let keys: Vec<(f64, u32)> = (0..n)
-        .map(|i| (0.4 * (a.edu[i] as f64) + noise(i, 3), i as u32))
-        .collect();
-    let mut clubs = vec![NO_FOCUS; n];
-    let nc = sorted_blocks(keys, club as usize, &mut clubs);
-    a.club = clubs;
-
+    a.club = clubs_of;
     Foci {
-        neighbourhoods: Membership::build(&a.neighbourhood, nh),
-        workplaces: Membership::build(&a.workplace, nw),
-        clubs: Membership::build(&a.club, nc),
+        neighbourhoods,
+        workplaces,
+        clubs,
     }
 }
 

@@ -73,34 +73,6 @@ const MEANS: &[&str] = &[
     "mean_wealth",
 ];
 
-/// The names of every indicator `compute` can emit, for documentation and validation.
-pub fn names() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = MEANS.to_vec();
-    v.extend_from_slice(&[
-        "population_share",
-        "income_gini",
-        "income_s80s20",
-        "wealth_gini",
-        "wealth_top10_share",
-        "owner_renter_wealth_ratio",
-        "opinion_mean",
-        "opinion_variance",
-        "bimodality",
-        "esteban_ray",
-        "opinion_clusters",
-        "cohesion_index",
-        "education_assortativity",
-        "skills_gap_edu",
-        "skills_gap_edu_ratio",
-        "access_gap_edu",
-        "outcomes_gap_edu_ratio",
-        "digital_value",
-        "digital_first_share",
-        "waves",
-    ]);
-    v
-}
-
 /// Per-agent values for MEANS, in that order; NaN means "not counted" (e.g. no ties).
 fn agent_values(w: &World, p: &Params, i: usize, q: &[f32; 2]) -> [f64; 26] {
     let a = &w.agents;

@@ -96,8 +96,6 @@ impl World {
                 Stream::new(cfg.seed, 0, i as u64, Purpose::Policy).chance(p.autonomy_optout);
             w.agents.set_flag(i, OPTOUT, optout);
         }
-        let incomes: Vec<f64> = w.agents.income.iter().map(|&x| x as f64).collect();
-        w.macro_state.income_gini = crate::stats::gini(&incomes);
         w.macro_state.income_gini_2025 = w.macro_state.income_gini;
         technology::refresh(&mut w, p);
         w.macro_state.digital_first_2025 = w.macro_state.digital_first;

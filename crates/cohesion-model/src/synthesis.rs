@@ -13,7 +13,7 @@
 use crate::agents::*;
 use crate::data::Calibration;
 use crate::rng::{Purpose, Stream};
-use crate::stats::{gini_sorted, logistic, logit, median, quantile_sorted};
+use crate::stats::{gini_sorted, logistic, logit, quantile_sorted};
 use rayon::prelude::*;
 
 const REFERENCE_SIZE: usize = 60_000;
@@ -605,10 +605,4 @@ fn bisect(mut lo: f64, mut hi: f64, f: impl Fn(f64) -> f64) -> f64 {
         }
     }
     0.5 * (lo + hi)
-}
-
-/// Median income of a population (used to scale entrants' incomes to the current economy).
-pub fn median_log_income(a: &Agents) -> f64 {
-    let v: Vec<f64> = a.income.iter().map(|&x| (x.max(1.0) as f64).ln()).collect();
-    median(&v)
 }

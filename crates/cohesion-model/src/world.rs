@@ -92,7 +92,8 @@ impl World {
         Agents::bytes_per_agent() + self.ties.capacity * 5 + 1 + 3 * 4 + 3 * 4
     }
 
-    /// Refresh income ranks (ties broken by index, so ranks are deterministic).
+    /// Refresh income ranks (ties broken by index, so ranks are deterministic)
+    /// and the income Gini from the same sorted order.
     pub fn refresh_income_rank(&mut self) {
         let n = self.n();
         let mut order: Vec<u32> = (0..n as u32).collect();
@@ -101,5 +102,7 @@ impl World {
         for (r, &i) in order.iter().enumerate() {
             self.income_rank[i as usize] = (r as f64 / n.max(1) as f64) as f32;
         }
+        let sorted: Vec<f64> = order.iter().map(|&i| inc[i as usize] as f64).collect();
+        self.macro_state.income_gini = crate::stats::gini_sorted(&sorted);
     }
 }

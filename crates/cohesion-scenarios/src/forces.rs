@@ -91,12 +91,6 @@ fn futures() -> Result<FuturesFile> {
         .map_err(|e| Error::failure(format!("embedded data/futures.toml: {e}")))
 }
 
-pub fn future_names() -> Vec<String> {
-    futures()
-        .map(|f| f.future.into_iter().map(|r| r.name).collect())
-        .unwrap_or_default()
-}
-
 /// A named preset.
 pub fn future(name: &str) -> Result<Scenario> {
     let file = futures()?;

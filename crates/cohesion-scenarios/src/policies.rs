@@ -63,12 +63,6 @@ pub fn catalogue() -> Result<Catalogue> {
     Ok(c)
 }
 
-pub fn package_names() -> Vec<String> {
-    catalogue()
-        .map(|c| c.package.into_iter().map(|p| p.name).collect())
-        .unwrap_or_default()
-}
-
 pub fn package(name: &str) -> Result<Package> {
     let c = catalogue()?;
     let names: Vec<String> = c.package.iter().map(|p| p.name.clone()).collect();

@@ -2,7 +2,7 @@
 //! provenance in the file metadata) and `run.toml` (every resolved parameter).
 
 use cohesion_io::table::format_float;
-use cohesion_io::{AtomicDir, Error, Result};
+use cohesion_io::{Error, Result};
 use cohesion_model::{Params, Row, RunConfig};
 use cohesion_scenarios::{forces, policies, Package, Scenario};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -176,16 +176,16 @@ fn toml_float(v: f64) -> String {
     }
 }
 
+/// Write a run's three files into `dir` (a staging folder; the caller moves it into place).
 pub fn write_run(
-    dir: &AtomicDir,
+    dir: &Path,
     rows: &[Row],
     scenario: &Scenario,
     package: &Package,
     cfg: &RunConfig,
+    last: &Params,
 ) -> Result<()> {
-    let schedule = cohesion_scenarios::schedule(scenario, package, cfg.years)?;
-    let last = schedule.last().cloned().unwrap_or_default();
-    write_csv(&dir.path("indicators.csv"), rows)?;
+    write_csv(&dir.join("indicators.csv"), rows)?;
     let meta = vec![
         (
             "program".to_string(),
@@ -197,10 +197,10 @@ pub fn write_run(
         ("seed".to_string(), cfg.seed.to_string()),
         ("agents".to_string(), cfg.agents.to_string()),
     ];
-    write_parquet(&dir.path("indicators.parquet"), rows, meta)?;
-    let text = run_toml(scenario, package, cfg, &last);
-    std::fs::write(dir.path("run.toml"), text)
-        .map_err(|e| Error::io(&dir.path("run.toml"), "write", e))
+    write_parquet(&dir.join("indicators.parquet"), rows, meta)?;
+    let path = dir.join("run.toml");
+    std::fs::write(&path, run_toml(scenario, package, cfg, last))
+        .map_err(|e| Error::io(&path, "write", e))
 }
 
 #[cfg(test)]

@@ -103,22 +103,26 @@ pub fn update(w: &mut World, p: &Params) {
             }
         }
     }
-    for &i in &dead {
-        w.ties.isolate(i);
-        {
-            let synth = Synthesiser {
-                cal: &w.calibration,
-                fitted: w.fitted.clone(),
-            };
-            synth.entrant(
-                &mut w.agents,
-                i,
-                w.seed,
-                w.step,
-                entrant_edu,
-                median_log_income,
-            );
+    {
+        let World {
+            agents,
+            ties,
+            calibration,
+            fitted,
+            seed,
+            step,
+            ..
+        } = &mut *w;
+        let synth = Synthesiser {
+            cal: calibration,
+            fitted: fitted.clone(),
+        };
+        for &i in &dead {
+            ties.isolate(i);
+            synth.entrant(agents, i, *seed, *step, entrant_edu, median_log_income);
         }
+    }
+    for &i in &dead {
         let a = &mut w.agents;
         a.income_ref[i] = (a.income[i] as f64 / w.macro_state.growth_index) as f32;
         let shift = (p.entrant_individualism_shift * years as f64 / 10.0) as f32;

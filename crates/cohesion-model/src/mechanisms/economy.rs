@@ -13,7 +13,7 @@
 
 use crate::agents::OWNER;
 use crate::params::Params;
-use crate::stats::{gini, median};
+use crate::stats::median;
 use crate::world::World;
 
 pub fn update(w: &mut World, p: &Params) {
@@ -55,8 +55,6 @@ pub fn update(w: &mut World, p: &Params) {
         a.housing[i] = housing as f32;
         a.wealth[i] = (financial + housing) as f32;
     }
-    let incomes: Vec<f64> = w.agents.income.iter().map(|&x| x as f64).collect();
-    w.macro_state.income_gini = gini(&incomes);
     w.refresh_income_rank();
 }
 

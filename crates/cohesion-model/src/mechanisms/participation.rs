@@ -28,7 +28,7 @@ pub fn update(w: &mut World, p: &Params) {
             if a.ref_pending[i] {
                 return None;
             }
-            let degree_change = a_degree(wr, i) - a.ref_ties[i];
+            let degree_change = wr.ties.degree[i] as f32 - a.ref_ties[i];
             let community = p.policy_community * takeup(a, &wr.behaviour, p, i);
             let target = logistic(
                 a.belonging_anchor[i] as f64
@@ -61,10 +61,6 @@ pub fn update(w: &mut World, p: &Params) {
             a.set_flag(i, VOTES, votes);
         }
     }
-}
-
-fn a_degree(w: &World, i: usize) -> f32 {
-    w.ties.degree[i] as f32
 }
 
 /// Strong loneliness: the calibrated latent score, raised by losing ties since 2025 and

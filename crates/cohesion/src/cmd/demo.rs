@@ -50,24 +50,11 @@ pub fn run(args: &DemoArgs) -> Result<()> {
             let scenario = forces::future(future)?;
             let pk = policies::package(package)?;
             eprintln!("[{}/{}] {future} × {package}", runs.len() + 1, total);
-            let rows = with_threads(args.threads, || simulate(&scenario, &pk, &cfg, true))??;
-            let sub = format!("{future}__{package}");
-            std::fs::create_dir_all(dir.path(&sub))
-                .map_err(|e| Error::io(&dir.path(&sub), "create", e))?;
-            let subdir = dir.path(&sub);
-            output::write_csv(&subdir.join("indicators.csv"), &rows)?;
-            output::write_parquet(
-                &subdir.join("indicators.parquet"),
-                &rows,
-                vec![
-                    ("future".into(), future.into()),
-                    ("policy".into(), package.into()),
-                ],
-            )?;
-            let schedule = cohesion_scenarios::schedule(&scenario, &pk, cfg.years)?;
-            let text = output::run_toml(&scenario, &pk, &cfg, schedule.last().expect("non-empty"));
-            std::fs::write(subdir.join("run.toml"), text)
-                .map_err(|e| Error::io(&subdir, "write", e))?;
+            let (rows, last) =
+                with_threads(args.threads, || simulate(&scenario, &pk, &cfg, true))??;
+            let subdir = dir.path(&format!("{future}__{package}"));
+            std::fs::create_dir_all(&subdir).map_err(|e| Error::io(&subdir, "create", e))?;
+            output::write_run(&subdir, &rows, &scenario, &pk, &cfg, &last)?;
             runs.push(page::Run {
                 future: future.to_string(),
                 package: package.to_string(),

@@ -3,7 +3,7 @@
 use super::with_threads;
 use crate::output;
 use cohesion_io::{AtomicDir, Result};
-use cohesion_model::{Row, RunConfig};
+use cohesion_model::{Params, Row, RunConfig};
 use cohesion_scenarios::{forces, policies, Package, Scenario};
 use std::path::{Path, PathBuf};
 
@@ -75,12 +75,13 @@ pub fn resolve_package(policy: &str) -> Result<Package> {
 }
 
 /// Run one trajectory (inside the caller's thread pool), with an optional progress bar.
+/// Returns the rows and the parameters of the final year (for run.toml).
 pub fn simulate(
     scenario: &Scenario,
     package: &Package,
     cfg: &RunConfig,
     show: bool,
-) -> Result<Vec<Row>> {
+) -> Result<(Vec<Row>, Params)> {
     let schedule = cohesion_scenarios::schedule(scenario, package, cfg.years)?;
     let bar = output::progress(
         show,
@@ -89,7 +90,8 @@ pub fn simulate(
     );
     let rows = cohesion_model::run(cfg, &schedule, &mut |y| bar.set_position(y as u64 + 1));
     bar.finish_and_clear();
-    Ok(rows)
+    let last = schedule.last().cloned().unwrap_or_default();
+    Ok((rows, last))
 }
 
 pub fn run(args: &RunArgs) -> Result<()> {
@@ -104,8 +106,8 @@ pub fn run(args: &RunArgs) -> Result<()> {
         ..Default::default()
     };
     let dir = AtomicDir::new(&args.out)?;
-    let rows = with_threads(args.threads, || simulate(&scenario, &package, &cfg, true))??;
-    output::write_run(&dir, &rows, &scenario, &package, &cfg)?;
+    let (rows, last) = with_threads(args.threads, || simulate(&scenario, &package, &cfg, true))??;
+    output::write_run(dir.staging(), &rows, &scenario, &package, &cfg, &last)?;
     dir.commit()?;
     if scenario.provenance == "reconstructed" {
         eprintln!(
