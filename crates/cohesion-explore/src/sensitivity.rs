@@ -80,7 +80,7 @@ pub fn sobol(
         return Err("no factors".into());
     }
     let block = k + 2;
-    if y.len() % block != 0 || y.len() < 2 * block {
+    if !y.len().is_multiple_of(block) || y.len() < 2 * block {
         return Err(format!(
             "{} outputs do not fit a Saltelli design of {k} factors: need a multiple of k+2 = {block}, at least two base rows",
             y.len()
@@ -156,7 +156,7 @@ pub fn morris(
     if x.len() != y.len() {
         return Err(format!("{} design rows but {} outputs", x.len(), y.len()));
     }
-    if x.len() % (k + 1) != 0 || x.len() < 2 * (k + 1) {
+    if !x.len().is_multiple_of(k + 1) || x.len() < 2 * (k + 1) {
         return Err(format!(
             "{} rows do not fit Morris trajectories of {k} factors: need a multiple of k+1 = {}, at least two trajectories",
             x.len(),
@@ -177,10 +177,10 @@ pub fn morris(
     let trajectories = x.len() / (k + 1);
     // effects[i][t]: elementary effect of factor i in trajectory t.
     let mut effects = vec![vec![f64::NAN; trajectories]; k];
-    for t in 0..trajectories {
+    for (t, (points, outputs)) in x.chunks(k + 1).zip(y.chunks(k + 1)).enumerate() {
         for m in 1..=k {
             let row = t * (k + 1) + m;
-            let (before, after) = (&x[row - 1], &x[row]);
+            let (before, after) = (&points[m - 1], &points[m]);
             let moved: Vec<usize> = (0..k).filter(|&i| after[i] != before[i]).collect();
             let [i] = moved[..] else {
                 return Err(format!(
@@ -199,7 +199,7 @@ pub fn morris(
                 ));
             }
             let range = factors[i].high - factors[i].low;
-            effects[i][t] = (y[row] - y[row - 1]) / ((after[i] - before[i]) / range);
+            effects[i][t] = (outputs[m] - outputs[m - 1]) / ((after[i] - before[i]) / range);
         }
     }
     let z = z_for_confidence(confidence);

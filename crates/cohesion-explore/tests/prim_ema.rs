@@ -17,15 +17,23 @@ fn load() -> (Dataset, Vec<bool>, Value) {
         let cells = records.iter().map(|r| r[c].to_string());
         names.push(name.clone());
         columns.push(if name == "policy" {
-            let codes = cells.map(|v| labels.iter().position(|l| *l == v).unwrap() as u32).collect();
-            Column::Categorical { codes, labels: labels.clone() }
+            let codes = cells
+                .map(|v| labels.iter().position(|l| *l == v).unwrap() as u32)
+                .collect();
+            Column::Categorical {
+                codes,
+                labels: labels.clone(),
+            }
         } else {
             Column::Real(cells.map(|v| v.parse().unwrap()).collect())
         });
     }
     let y_column = headers.iter().position(|h| h == "y").unwrap();
     let y = records.iter().map(|r| &r[y_column] == "1").collect();
-    let ema = serde_json::from_str(&std::fs::read_to_string(format!("{FIXTURES}/prim_ema.json")).unwrap()).unwrap();
+    let ema = serde_json::from_str(
+        &std::fs::read_to_string(format!("{FIXTURES}/prim_ema.json")).unwrap(),
+    )
+    .unwrap();
     (Dataset { names, columns }, y, ema)
 }
 
@@ -34,18 +42,38 @@ fn close(a: f64, b: f64, tolerance: f64) -> bool {
 }
 
 /// EMA writes every column's limits; ours lists restricted columns only, the rest are full.
-fn assert_limits(ours: &[Restriction], ema: &Value, full: &HashMap<&str, (f64, f64)>, context: &str) {
+fn assert_limits(
+    ours: &[Restriction],
+    ema: &Value,
+    full: &HashMap<&str, (f64, f64)>,
+    context: &str,
+) {
     let ema = ema.as_object().unwrap();
     for restriction in ours {
         let expected = &ema[&restriction.name];
         match &restriction.limit {
             Limit::Real { low, high } => {
                 // Limits are midpoints of data values: the same arithmetic, so equal bits.
-                assert_eq!(*low, expected[0].as_f64().unwrap(), "{context}: {} low", restriction.name);
-                assert_eq!(*high, expected[1].as_f64().unwrap(), "{context}: {} high", restriction.name);
+                assert_eq!(
+                    *low,
+                    expected[0].as_f64().unwrap(),
+                    "{context}: {} low",
+                    restriction.name
+                );
+                assert_eq!(
+                    *high,
+                    expected[1].as_f64().unwrap(),
+                    "{context}: {} high",
+                    restriction.name
+                );
             }
             Limit::Categories(labels) => {
-                let want: Vec<&str> = expected.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+                let want: Vec<&str> = expected
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap())
+                    .collect();
                 assert_eq!(labels, &want, "{context}: {}", restriction.name);
             }
         }
@@ -66,7 +94,10 @@ fn assert_limits(ours: &[Restriction], ema: &Value, full: &HashMap<&str, (f64, f
         .collect();
     restricted_here.sort();
     restricted_there.sort();
-    assert_eq!(restricted_here, restricted_there, "{context}: restricted columns");
+    assert_eq!(
+        restricted_here, restricted_there,
+        "{context}: restricted columns"
+    );
 }
 
 /// Each real column's minimum and maximum: the limits of the box that restricts nothing.
@@ -77,7 +108,10 @@ fn full_limits(data: &Dataset) -> HashMap<&str, (f64, f64)> {
         .filter_map(|(name, column)| match column {
             Column::Real(v) => Some((
                 name.as_str(),
-                (v.iter().copied().fold(f64::INFINITY, f64::min), v.iter().copied().fold(f64::NEG_INFINITY, f64::max)),
+                (
+                    v.iter().copied().fold(f64::INFINITY, f64::min),
+                    v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                ),
             )),
             Column::Categorical { .. } => None,
         })
@@ -87,34 +121,70 @@ fn full_limits(data: &Dataset) -> HashMap<&str, (f64, f64)> {
 fn check_box(ours: &PrimBox, ema: &Value, full: &HashMap<&str, (f64, f64)>, index: usize) {
     let context = format!("box {}", index + 1);
     let stat = |key: &str| ema[key].as_f64().unwrap();
-    assert!(close(ours.coverage, stat("coverage"), 1e-12), "{context} coverage");
-    assert!(close(ours.density, stat("density"), 1e-12), "{context} density");
+    assert!(
+        close(ours.coverage, stat("coverage"), 1e-12),
+        "{context} coverage"
+    );
+    assert!(
+        close(ours.density, stat("density"), 1e-12),
+        "{context} density"
+    );
     assert!(close(ours.mass, stat("mass"), 1e-12), "{context} mass");
     assert_limits(&ours.restrictions, &ema["limits"], full, &context);
 
     let trajectory = ema["trajectory"].as_array().unwrap();
-    assert_eq!(ours.trajectory.len(), trajectory.len(), "{context}: trajectory length");
+    assert_eq!(
+        ours.trajectory.len(),
+        trajectory.len(),
+        "{context}: trajectory length"
+    );
     assert_eq!(ours.chosen, trajectory.len() - 1);
     for (step, (point, expected)) in ours.trajectory.iter().zip(trajectory).enumerate() {
         let at = format!("{context}, step {step}");
-        assert!(close(point.coverage, expected["coverage"].as_f64().unwrap(), 1e-12), "{at} coverage");
-        assert!(close(point.density, expected["density"].as_f64().unwrap(), 1e-12), "{at} density");
-        assert!(close(point.mass, expected["mass"].as_f64().unwrap(), 1e-12), "{at} mass");
-        assert_eq!(point.restricted as u64, expected["restricted"].as_u64().unwrap(), "{at} restricted");
+        assert!(
+            close(
+                point.coverage,
+                expected["coverage"].as_f64().unwrap(),
+                1e-12
+            ),
+            "{at} coverage"
+        );
+        assert!(
+            close(point.density, expected["density"].as_f64().unwrap(), 1e-12),
+            "{at} density"
+        );
+        assert!(
+            close(point.mass, expected["mass"].as_f64().unwrap(), 1e-12),
+            "{at} mass"
+        );
+        assert_eq!(
+            point.restricted as u64,
+            expected["restricted"].as_u64().unwrap(),
+            "{at} restricted"
+        );
         assert_limits(&point.restrictions, &expected["limits"], full, &at);
     }
 
     // Quasi-p-values: EMA gives [lower, upper] per restricted column, −1 for a free side.
     let qp = ema["qp"].as_object().unwrap();
-    assert_eq!(qp.len(), ours.restrictions.len(), "{context}: restricted columns");
+    assert_eq!(
+        qp.len(),
+        ours.restrictions.len(),
+        "{context}: restricted columns"
+    );
     for restriction in &ours.restrictions {
         let sides = qp[&restriction.name].as_array().unwrap();
         let want = |i: usize| Some(sides[i].as_f64().unwrap()).filter(|v| *v >= 0.0);
-        for (got, expected, side) in
-            [(restriction.qp_low, want(0), "low"), (restriction.qp_high, want(1), "high")]
-        {
+        for (got, expected, side) in [
+            (restriction.qp_low, want(0), "low"),
+            (restriction.qp_high, want(1), "high"),
+        ] {
             match (got, expected) {
-                (Some(g), Some(e)) => assert!(close(g, e, 1e-9), "{context}: qp {} {side}: {g} vs {e}", restriction.name),
+                (Some(g), Some(e)) => assert!(
+                    close(g, e, 1e-9),
+                    "{context}: qp {} {side}: {g} vs {e}",
+                    restriction.name
+                ),
                 (g, e) => assert_eq!(g, e, "{context}: qp {} {side}", restriction.name),
             }
         }
@@ -143,7 +213,15 @@ fn boxes_match_ema_workbench() {
 #[test]
 fn max_boxes_caps_the_search() {
     let (data, y, _) = load();
-    let boxes = find_boxes(&data, &y, &Options { max_boxes: 1, ..Options::default() }).unwrap();
+    let boxes = find_boxes(
+        &data,
+        &y,
+        &Options {
+            max_boxes: 1,
+            ..Options::default()
+        },
+    )
+    .unwrap();
     assert_eq!(boxes.len(), 1);
 }
 
@@ -151,16 +229,35 @@ fn max_boxes_caps_the_search() {
 fn bad_input_is_an_error() {
     let (data, y, _) = load();
     let short = &y[..10];
-    assert!(find_boxes(&data, short, &Options::default()).unwrap_err().contains("rows"));
+    assert!(find_boxes(&data, short, &Options::default())
+        .unwrap_err()
+        .contains("rows"));
     let none = vec![false; y.len()];
-    assert!(find_boxes(&data, &none, &Options::default()).unwrap_err().contains("no case of interest"));
-    let bad = Options { peel_alpha: 0.7, ..Options::default() };
-    assert!(find_boxes(&data, &y, &bad).unwrap_err().contains("peel_alpha"));
+    assert!(find_boxes(&data, &none, &Options::default())
+        .unwrap_err()
+        .contains("no case of interest"));
+    let bad = Options {
+        peel_alpha: 0.7,
+        ..Options::default()
+    };
+    assert!(find_boxes(&data, &y, &bad)
+        .unwrap_err()
+        .contains("peel_alpha"));
     let unlabeled = Dataset {
         names: vec!["c".into()],
-        columns: vec![Column::Categorical { codes: vec![0, 5], labels: vec!["a".into()] }],
+        columns: vec![Column::Categorical {
+            codes: vec![0, 5],
+            labels: vec!["a".into()],
+        }],
     };
-    assert!(find_boxes(&unlabeled, &[true, false], &Options::default()).unwrap_err().contains("no label"));
-    let nan = Dataset { names: vec!["x".into()], columns: vec![Column::Real(vec![0.0, f64::NAN])] };
-    assert!(find_boxes(&nan, &[true, false], &Options::default()).unwrap_err().contains("row 2"));
+    assert!(find_boxes(&unlabeled, &[true, false], &Options::default())
+        .unwrap_err()
+        .contains("no label"));
+    let nan = Dataset {
+        names: vec!["x".into()],
+        columns: vec![Column::Real(vec![0.0, f64::NAN])],
+    };
+    assert!(find_boxes(&nan, &[true, false], &Options::default())
+        .unwrap_err()
+        .contains("row 2"));
 }
