@@ -160,9 +160,10 @@ pub fn find_boxes(data: &Dataset, y: &[bool], options: &Options) -> Result<Vec<P
     let mut boxes = Vec::new();
     while boxes.len() < options.max_boxes && !remaining.is_empty() {
         let steps = frame.search(&remaining);
-        let (limits, members) = steps
-            .last()
-            .expect("a trajectory starts with the initial box");
+        // The trajectory always holds at least the starting box.
+        let Some((_, members)) = steps.last() else {
+            break;
+        };
         let density = frame.count_interest(members) as f64 / members.len() as f64;
         if density < options.threshold {
             break;
@@ -183,7 +184,6 @@ pub fn find_boxes(data: &Dataset, y: &[bool], options: &Options) -> Result<Vec<P
         });
         let mut inside = vec![false; frame.rows];
         members.iter().for_each(|&r| inside[r] = true);
-        debug_assert!(frame.in_box(limits, members[0]));
         remaining.retain(|&r| !inside[r]);
     }
     Ok(boxes)
@@ -210,20 +210,43 @@ fn check_options(o: &Options) -> Result<(), String> {
 }
 
 /// EMA's quantile rule (module doc): a midpoint between order statistics, skipping ties.
+/// Selection instead of a full sort: the walk over ties in EMA's sorted array only ever reaches
+/// the nearest distinct value below (q > ½) or above (q ≤ ½), which one scan finds.
 fn quantile(values: &mut [f64], q: f64) -> f64 {
-    values.sort_by(f64::total_cmp);
     let i = (values.len() - 1) as f64 * q;
-    let (mut lo, mut hi) = (i.floor() as usize, i.ceil() as usize);
-    if q > 0.5 {
-        while values[lo] == values[hi] && lo > 0 {
-            lo -= 1;
-        }
+    let (lo, hi) = (i.floor() as usize, i.ceil() as usize);
+    let v_hi = *values.select_nth_unstable_by(hi, f64::total_cmp).1;
+    let v_lo = if lo == hi {
+        v_hi
     } else {
-        while values[lo] == values[hi] && hi < values.len() - 1 {
-            hi += 1;
-        }
+        // After the selection everything left of `hi` is ≤ v_hi: the lo-th is their maximum
+        // when lo = hi − 1.
+        values[..hi]
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max)
+    };
+    if v_lo != v_hi {
+        return (v_lo + v_hi) / 2.0;
     }
-    (values[lo] + values[hi]) / 2.0
+    let neighbour = if q > 0.5 {
+        values
+            .iter()
+            .copied()
+            .filter(|&v| v < v_hi)
+            .fold(f64::NEG_INFINITY, f64::max)
+    } else {
+        values
+            .iter()
+            .copied()
+            .filter(|&v| v > v_hi)
+            .fold(f64::INFINITY, f64::min)
+    };
+    if neighbour.is_finite() {
+        (neighbour + v_hi) / 2.0
+    } else {
+        v_hi
+    }
 }
 
 /// EMA's lenient objective: gain in mean per row gained or lost.
@@ -374,17 +397,16 @@ impl<'a> Frame<'a> {
         steps
     }
 
-    /// The best of `candidates` (limits) against the box, as (score, limits, counts).
+    /// The best candidate (limits, rows, cases of interest) against the box of `current`, as
+    /// (objective, limits, rows, cases of interest); ties go to the first generated.
     fn best(
         &self,
         current: &[usize],
-        candidates: Vec<Limits>,
-        pool: &[usize],
+        candidates: Vec<(Limits, usize, usize)>,
     ) -> Option<(f64, Limits, usize, usize)> {
         let (n_old, k_old) = (current.len(), self.count_interest(current));
         let mut best: Option<(f64, usize, Limits, usize, usize)> = None;
-        for limits in candidates {
-            let (n, k) = self.count_in(&limits, pool);
+        for (limits, n, k) in candidates {
             let obj = objective(n_old, k_old, n, k);
             let free = self.columns() - self.restricted(&limits);
             let better = match &best {
@@ -398,28 +420,42 @@ impl<'a> Frame<'a> {
         best.map(|(obj, _, limits, n, k)| (obj, limits, n, k))
     }
 
+    /// (rows, cases of interest) among `rows` passing `keep`.
+    fn count_where(&self, rows: &[usize], keep: impl Fn(usize) -> bool) -> (usize, usize) {
+        rows.iter()
+            .filter(|&&r| keep(r))
+            .fold((0, 0), |(n, k), &r| (n + 1, k + usize::from(self.y[r])))
+    }
+
     fn peel(&self, (limits, members): &(Limits, Vec<usize>)) -> Option<(Limits, Vec<usize>)> {
         let alpha = self.options.peel_alpha;
+        // Members already lie inside the box, so a peel's rows need only the peeled column.
         let mut candidates = Vec::new();
         for (c, x) in self.reals.iter().enumerate() {
             let mut values: Vec<f64> = members.iter().map(|&r| x[r]).collect();
             let mut upper = limits.clone();
-            upper.real[c].1 = quantile(&mut values, 1.0 - alpha);
-            candidates.push(upper);
+            let high = quantile(&mut values, 1.0 - alpha);
+            upper.real[c].1 = high;
+            let (n, k) = self.count_where(members, |r| x[r] <= high);
+            candidates.push((upper, n, k));
             let mut lower = limits.clone();
-            lower.real[c].0 = quantile(&mut values, alpha);
-            candidates.push(lower);
+            let low = quantile(&mut values, alpha);
+            lower.real[c].0 = low;
+            let (n, k) = self.count_where(members, |r| x[r] >= low);
+            candidates.push((lower, n, k));
         }
         for (c, allowed) in limits.categories.iter().enumerate() {
             if allowed.iter().filter(|&&a| a).count() > 1 {
+                let codes = self.cats[c].0;
                 for code in (0..allowed.len()).filter(|&code| allowed[code]) {
                     let mut peeled = limits.clone();
                     peeled.categories[c][code] = false;
-                    candidates.push(peeled);
+                    let (n, k) = self.count_where(members, |r| codes[r] as usize != code);
+                    candidates.push((peeled, n, k));
                 }
             }
         }
-        let (obj, new_limits, n, _) = self.best(members, candidates, members)?;
+        let (obj, new_limits, n, _) = self.best(members, candidates)?;
         let mass_new = n as f64 / self.rows as f64;
         let mass_old = members.len() as f64 / self.rows as f64;
         if mass_new >= self.options.mass_min && mass_new < mass_old && obj > 0.0 {
@@ -491,7 +527,14 @@ impl<'a> Frame<'a> {
                 candidates.push(pasted);
             }
         }
-        let (obj, new_limits, n, k) = self.best(members, candidates, available)?;
+        let candidates = candidates
+            .into_iter()
+            .map(|l| {
+                let (n, k) = self.count_in(&l, available);
+                (l, n, k)
+            })
+            .collect();
+        let (obj, new_limits, n, k) = self.best(members, candidates)?;
         let mass_new = n as f64 / self.rows as f64;
         let mass_old = members.len() as f64 / self.rows as f64;
         let mean_old = self.count_interest(members) as f64 / members.len() as f64;
@@ -512,11 +555,43 @@ impl<'a> Frame<'a> {
         }
     }
 
+    /// For each side of the box (real column c: 2c low, 2c + 1 high; categorical column c:
+    /// 2·reals + c), the (rows, cases of interest) among `available` that lie outside the box
+    /// on that side alone, so that widening that side back to the full limit takes them in.
+    fn widened_counts(&self, limits: &Limits, available: &[usize]) -> Vec<(usize, usize)> {
+        let mut counts = vec![(0, 0); 2 * self.reals.len() + self.cats.len()];
+        for &r in available {
+            let mut violated = None;
+            let mut violations = 0;
+            for (c, (x, &(lo, hi))) in self.reals.iter().zip(&limits.real).enumerate() {
+                if x[r] < lo {
+                    violations += 1;
+                    violated = Some(2 * c);
+                } else if x[r] > hi {
+                    violations += 1;
+                    violated = Some(2 * c + 1);
+                }
+            }
+            for (c, ((codes, _), allowed)) in self.cats.iter().zip(&limits.categories).enumerate() {
+                if !allowed[codes[r] as usize] {
+                    violations += 1;
+                    violated = Some(2 * self.reals.len() + c);
+                }
+            }
+            if let (1, Some(side)) = (violations, violated) {
+                counts[side].0 += 1;
+                counts[side].1 += usize::from(self.y[r]);
+            }
+        }
+        counts
+    }
+
     /// Statistics, limits and quasi-p-values of one trajectory point.
     fn point(&self, limits: &Limits, members: &[usize], available: &[usize]) -> TrajectoryPoint {
         let (n_box, k_box) = (members.len(), self.count_interest(members));
-        let qp = |widened: Limits| {
-            let (t, h) = self.count_in(&widened, available);
+        let widened = self.widened_counts(limits, available);
+        let qp = |side: usize| {
+            let (t, h) = (n_box + widened[side].0, k_box + widened[side].1);
             binomial_upper_tail(k_box as u64, n_box as u64, h as f64 / t as f64)
         };
         let mut restrictions = Vec::new();
@@ -526,9 +601,7 @@ impl<'a> Frame<'a> {
                 if *allowed == self.initial.categories[c] {
                     continue;
                 }
-                let mut widened = limits.clone();
-                widened.categories[c] = self.initial.categories[c].clone();
-                let p = qp(widened);
+                let p = qp(2 * self.reals.len() + c);
                 let labels = self.cats[c].1;
                 restrictions.push(Restriction {
                     name: self.cat_names[c].to_string(),
@@ -547,15 +620,8 @@ impl<'a> Frame<'a> {
                 if (lo, hi) == (min, max) {
                     continue;
                 }
-                let side = |restricted: bool, widen: &dyn Fn(&mut Limits)| {
-                    restricted.then(|| {
-                        let mut widened = limits.clone();
-                        widen(&mut widened);
-                        qp(widened)
-                    })
-                };
-                let qp_low = side(lo != min, &|l| l.real[c].0 = min);
-                let qp_high = side(hi != max, &|l| l.real[c].1 = max);
+                let qp_low = (lo != min).then(|| qp(2 * c));
+                let qp_high = (hi != max).then(|| qp(2 * c + 1));
                 restrictions.push(Restriction {
                     name: self.real_names[c].to_string(),
                     limit: Limit::Real { low: lo, high: hi },
@@ -574,6 +640,50 @@ impl<'a> Frame<'a> {
             mass: n_box as f64 / self.rows as f64,
             restricted: self.restricted(limits),
             restrictions,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quantile;
+    use proptest::prelude::*;
+
+    /// EMA's `get_quantile` as written there: sort, then walk over ties.
+    fn quantile_by_sorting(values: &[f64], q: f64) -> f64 {
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        let i = (v.len() - 1) as f64 * q;
+        let (mut lo, mut hi) = (i.floor() as usize, i.ceil() as usize);
+        if q > 0.5 {
+            while v[lo] == v[hi] && lo > 0 {
+                lo -= 1;
+            }
+        } else {
+            while v[lo] == v[hi] && hi < v.len() - 1 {
+                hi += 1;
+            }
+        }
+        (v[lo] + v[hi]) / 2.0
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 512,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_127),
+            failure_persistence: None,
+            .. ProptestConfig::default()
+        })]
+
+        // Few distinct values, so ties at and around the quantile are common.
+        #[test]
+        fn selection_matches_emas_sorted_walk(
+            values in prop::collection::vec(0u8..6, 1..40),
+            q in prop::sample::select(vec![0.05, 0.2, 0.5, 0.8, 0.95]),
+        ) {
+            let values: Vec<f64> = values.into_iter().map(f64::from).collect();
+            let mut scratch = values.clone();
+            prop_assert_eq!(quantile(&mut scratch, q), quantile_by_sorting(&values, q));
         }
     }
 }

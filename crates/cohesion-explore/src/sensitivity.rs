@@ -88,10 +88,8 @@ pub fn sobol(
     }
     check_bootstrap(resamples, confidence)?;
     check_finite(y)?;
-    let (centre, spread) = (
-        mean(y),
-        (y.iter().map(|v| (v - mean(y)).powi(2)).sum::<f64>() / y.len() as f64).sqrt(),
-    );
+    let centre = mean(y);
+    let spread = (y.iter().map(|v| (v - centre).powi(2)).sum::<f64>() / y.len() as f64).sqrt();
     if spread == 0.0 {
         return Err("the output is constant: no variance to apportion".into());
     }
