@@ -70,11 +70,14 @@ impl Factor {
         }
     }
 
-    /// Inverse CDF on `[low, high]`: maps `u ∈ [0, 1]` (clamped) to a value. Validates nothing
-    /// (see [`Factor::validate`]); formulas in the module doc.
+    /// Inverse CDF on `[low, high]`: maps `u ∈ [0, 1]` (clamped; NaN stays NaN) to a value.
+    /// Validates nothing (see [`Factor::validate`]); formulas in the module doc.
     pub fn quantile(&self, u: f64) -> f64 {
         let (low, high) = (self.low, self.high);
-        let u = if u.is_nan() { 0.5 } else { u.clamp(0.0, 1.0) };
+        if u.is_nan() {
+            return f64::NAN;
+        }
+        let u = u.clamp(0.0, 1.0);
         if u == 0.0 {
             return low;
         }
@@ -231,9 +234,12 @@ fn sobol_coordinate(index: usize, dimension: usize, seed: u64) -> f64 {
 
 /// Saltelli's scheme for first and total order (no second order): n base rows from a
 /// 2k-dimensional scrambled Sobol' sequence; output n(k+2) rows ordered per base row j as
-/// `A_j, AB_j^(1), …, AB_j^(k), B_j`, in factor units.
+/// `A_j, AB_j^(1), …, AB_j^(k), B_j`, in factor units. Empty when there are no factors.
 pub fn saltelli(factors: &[Factor], n: usize, seed: u64) -> Vec<Vec<f64>> {
     let k = factors.len();
+    if k == 0 {
+        return Vec::new();
+    }
     let mut out = Vec::with_capacity(n * (k + 2));
     for j in 0..n {
         let a: Vec<f64> = (0..k).map(|i| sobol_coordinate(j, i, seed)).collect();

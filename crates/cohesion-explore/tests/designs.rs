@@ -83,6 +83,15 @@ fn quantile_inverts_each_cdf() {
 }
 
 #[test]
+fn quantile_clamps_u_and_keeps_nan_visible() {
+    for factor in factors() {
+        assert_eq!(factor.quantile(-0.5), factor.low);
+        assert_eq!(factor.quantile(2.0), factor.high);
+        assert!(factor.quantile(f64::NAN).is_nan());
+    }
+}
+
+#[test]
 fn validate_names_the_problem() {
     let mut f = Factor::uniform("speed", 2.0, 1.0);
     assert!(f.validate().unwrap_err().contains("speed"));
