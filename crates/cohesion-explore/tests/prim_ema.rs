@@ -6,32 +6,36 @@ use std::collections::HashMap;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
-fn load() -> (Dataset, Vec<bool>, Value) {
-    let mut reader = csv::Reader::from_path(format!("{FIXTURES}/prim_data.csv")).unwrap();
+/// A fixture's data (a column that does not parse as numbers is categorical, its labels the
+/// sorted distinct values, all of which occur) and EMA's results.
+fn load(name: &str) -> (Dataset, Vec<bool>, Value) {
+    let mut reader = csv::Reader::from_path(format!("{FIXTURES}/{name}_data.csv")).unwrap();
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    let labels: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
     let mut names = Vec::new();
     let mut columns = Vec::new();
     for (c, name) in headers.iter().enumerate().filter(|(_, n)| *n != "y") {
-        let cells = records.iter().map(|r| r[c].to_string());
+        let cells: Vec<&str> = records.iter().map(|r| &r[c]).collect();
         names.push(name.clone());
-        columns.push(if name == "policy" {
-            let codes = cells
-                .map(|v| labels.iter().position(|l| *l == v).unwrap() as u32)
-                .collect();
-            Column::Categorical {
-                codes,
-                labels: labels.clone(),
+        let numbers: Result<Vec<f64>, _> = cells.iter().map(|v| v.parse::<f64>()).collect();
+        columns.push(match numbers {
+            Ok(values) => Column::Real(values),
+            Err(_) => {
+                let mut labels: Vec<String> = cells.iter().map(|v| v.to_string()).collect();
+                labels.sort();
+                labels.dedup();
+                let codes = cells
+                    .iter()
+                    .map(|v| labels.iter().position(|l| l == v).unwrap() as u32)
+                    .collect();
+                Column::Categorical { codes, labels }
             }
-        } else {
-            Column::Real(cells.map(|v| v.parse().unwrap()).collect())
         });
     }
     let y_column = headers.iter().position(|h| h == "y").unwrap();
     let y = records.iter().map(|r| &r[y_column] == "1").collect();
     let ema = serde_json::from_str(
-        &std::fs::read_to_string(format!("{FIXTURES}/prim_ema.json")).unwrap(),
+        &std::fs::read_to_string(format!("{FIXTURES}/{name}_ema.json")).unwrap(),
     )
     .unwrap();
     (Dataset { names, columns }, y, ema)
@@ -79,12 +83,14 @@ fn assert_limits(
         }
     }
     // The columns restricted here are exactly those EMA's limits narrow: a real column whose
-    // limits differ from the data's minimum and maximum, a category list short of all four.
+    // limits differ from the data's minimum and maximum, a category list short of all labels.
     let mut restricted_here: Vec<&str> = ours.iter().map(|r| r.name.as_str()).collect();
     let mut restricted_there: Vec<&str> = ema
         .iter()
         .filter(|(name, value)| match name.as_str() {
-            "policy" => value.as_array().unwrap().len() < 4,
+            _ if value[0].is_string() => {
+                value.as_array().unwrap().len() < full[name.as_str()].1 as usize
+            }
             _ => {
                 let (min, max) = full[name.as_str()];
                 (value[0].as_f64().unwrap(), value[1].as_f64().unwrap()) != (min, max)
@@ -100,20 +106,21 @@ fn assert_limits(
     );
 }
 
-/// Each real column's minimum and maximum: the limits of the box that restricts nothing.
+/// Each real column's minimum and maximum, each categorical column's (0, number of labels):
+/// the limits of the box that restricts nothing.
 fn full_limits(data: &Dataset) -> HashMap<&str, (f64, f64)> {
     data.names
         .iter()
         .zip(&data.columns)
-        .filter_map(|(name, column)| match column {
-            Column::Real(v) => Some((
+        .map(|(name, column)| match column {
+            Column::Real(v) => (
                 name.as_str(),
                 (
                     v.iter().copied().fold(f64::INFINITY, f64::min),
                     v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
                 ),
-            )),
-            Column::Categorical { .. } => None,
+            ),
+            Column::Categorical { labels, .. } => (name.as_str(), (0.0, labels.len() as f64)),
         })
         .collect()
 }
@@ -193,7 +200,16 @@ fn check_box(ours: &PrimBox, ema: &Value, full: &HashMap<&str, (f64, f64)>, inde
 
 #[test]
 fn boxes_match_ema_workbench() {
-    let (data, y, ema) = load();
+    check_fixture("prim");
+}
+
+#[test]
+fn boxes_match_ema_workbench_on_tied_values() {
+    check_fixture("prim_ties");
+}
+
+fn check_fixture(name: &str) {
+    let (data, y, ema) = load(name);
     let options = Options {
         peel_alpha: ema["peel_alpha"].as_f64().unwrap(),
         paste_alpha: ema["paste_alpha"].as_f64().unwrap(),
@@ -212,7 +228,7 @@ fn boxes_match_ema_workbench() {
 
 #[test]
 fn max_boxes_caps_the_search() {
-    let (data, y, _) = load();
+    let (data, y, _) = load("prim");
     let boxes = find_boxes(
         &data,
         &y,
@@ -227,7 +243,7 @@ fn max_boxes_caps_the_search() {
 
 #[test]
 fn bad_input_is_an_error() {
-    let (data, y, _) = load();
+    let (data, y, _) = load("prim");
     let short = &y[..10];
     assert!(find_boxes(&data, short, &Options::default())
         .unwrap_err()
