@@ -9,6 +9,7 @@
 //! | [`sensitivity`] | Sobol' first and total indices (Saltelli 2010, Jansen 1999) and Morris μ, μ*, σ, with bootstrap intervals |
 //! | [`prim`] | the patient rule induction method for scenario discovery, as EMA Workbench runs it, with quasi-p-values |
 //! | [`robustness`] | regret (types 1 and 2) and satisficing (types 1 and 2) over states of the world |
+//! | [`stats`] | normal CDF and quantile, ln Γ, binomial tail, percentile (type 7) |
 //!
 //! Every formula is written in its module's doc. Randomness comes from a seeded SplitMix64
 //! stream ([`rng`]) and an Owen-scrambled Sobol' sequence (`sobol_burley`), so the same seed

@@ -46,6 +46,17 @@
 //!
 //! **Initial limits**: each real column's minimum and maximum over all rows; for a categorical
 //! column, the categories present in the data (labels no row uses never enter a box).
+//!
+//! Every trajectory point carries its limits and quasi-p-values (EMA computes them for every
+//! point too), so a caller can offer another point than the last.
+//!
+//! **Where this differs from EMA.** (1) Categories are tried in code order; EMA iterates a
+//! Python set, whose order depends on `PYTHONHASHSEED`: this matters only when two candidates
+//! tie exactly on the objective. (2) There are only real and categorical columns: EMA peels
+//! integer-typed columns with a separate discrete rule (limits on data values, not midpoints);
+//! an integer factor given here as `Real` gets the real rule. (3) EMA's "dump box" is not
+//! returned. The tests compare limits, statistics, trajectories and quasi-p-values with EMA
+//! Workbench 2.5.3 on two fixed data sets (`tests/fixtures/`).
 
 mod frame;
 mod report;
