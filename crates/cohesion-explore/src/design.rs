@@ -201,8 +201,11 @@ pub fn full_factorial(factors: &[Factor], levels: usize) -> Vec<Vec<f64>> {
     out
 }
 
-/// n rows, one stratum per row per factor, seeded.
+/// n rows, one stratum per row per factor, seeded. Empty when there are no factors.
 pub fn latin_hypercube(factors: &[Factor], n: usize, seed: u64) -> Vec<Vec<f64>> {
+    if factors.is_empty() {
+        return Vec::new();
+    }
     let mut rng = SplitMix64::new(seed);
     let mut out = vec![Vec::with_capacity(factors.len()); n];
     for factor in factors {

@@ -242,7 +242,10 @@ fn morris_steps_move_one_factor_by_delta() {
             }
         }
     }
+    assert_eq!(rows, design::morris(&fs, r, p, 8));
+    assert_ne!(rows, design::morris(&fs, r, p, 9));
     assert!(design::morris(&fs, r, 1, 8).is_empty());
+    assert!(design::latin_hypercube(&[], 5, 1).is_empty());
 }
 
 proptest! {
