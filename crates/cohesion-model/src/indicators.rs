@@ -136,6 +136,95 @@ fn agent_values(w: &World, p: &Params, i: usize, q: &[f32; 2]) -> [f64; 26] {
     ]
 }
 
+/// Every indicator [`compute`] reports (a few only for the `all` group), in name order.
+/// Experiments and monitors check users' choices against it; a test keeps it true.
+pub const INDICATORS: &[&str] = &[
+    "above_basic_skills",
+    "acceptance",
+    "access_gap_edu",
+    "affective_distance",
+    "basic_digital_skills",
+    "belonging",
+    "bimodality",
+    "club_membership",
+    "cohesion_index",
+    "cross_group_ties",
+    "digital_access",
+    "digital_first_share",
+    "digital_outcomes",
+    "digital_value",
+    "education_assortativity",
+    "esteban_ray",
+    "generalised_trust",
+    "income_gini",
+    "income_s80s20",
+    "individualism",
+    "institutional_trust",
+    "isolated_share",
+    "lonely_share",
+    "mean_income",
+    "mean_ties",
+    "mean_wealth",
+    "offline_share",
+    "opinion_clusters",
+    "opinion_mean",
+    "opinion_variance",
+    "outcomes_gap_edu_ratio",
+    "owner_renter_wealth_ratio",
+    "owner_share",
+    "perceived_fairness",
+    "political_participation",
+    "population_share",
+    "skills_gap_edu",
+    "skills_gap_edu_ratio",
+    "social_participation",
+    "solidarity",
+    "top_bottom_contact",
+    "volunteering",
+    "waves",
+    "wealth_gini",
+    "wealth_top10_share",
+    "withdrawn_share",
+];
+
+/// The unit of an indicator, for self-describing outputs.
+pub fn unit(indicator: &str) -> &'static str {
+    match indicator {
+        "cohesion_index" => "index (2025 reference mean 50, sd 10)",
+        "income_gini" | "wealth_gini" => "Gini coefficient (0–1)",
+        "income_s80s20" => "ratio of top to bottom quintile income",
+        "owner_renter_wealth_ratio" | "outcomes_gap_edu_ratio" | "skills_gap_edu_ratio" => "ratio",
+        "mean_ties" => "ties per person",
+        "mean_income" => "euro per year (equivalised disposable)",
+        "mean_wealth" => "euro",
+        "opinion_clusters" => "count",
+        "waves" => "technology waves arrived (count)",
+        "esteban_ray" => "polarisation index (alpha = 1.6)",
+        "opinion_mean" | "opinion_variance" | "bimodality" => "opinion scale 0–1",
+        "access_gap_edu" | "skills_gap_edu" => "difference in shares (high − low education)",
+        "education_assortativity" => "correlation",
+        _ => "share of the group (0–1)",
+    }
+}
+
+/// The names of the groups [`groups`] forms, in output order.
+pub fn group_names() -> Vec<String> {
+    let mut out: Vec<String> = ["all", "edu_low", "edu_middle", "edu_high"]
+        .map(String::from)
+        .to_vec();
+    out.extend((1..=5).map(|q| format!("income_q{q}")));
+    out.extend(["age_18_34", "age_35_54", "age_55_74", "age_75_plus"].map(String::from));
+    let cal = crate::data::Calibration::embedded();
+    out.extend(
+        cal.synthesis
+            .class
+            .iter()
+            .map(|c| format!("class_{}", c.name)),
+    );
+    out.extend(["top10", "rest90", "top1"].map(String::from));
+    out
+}
+
 /// The groups of DESIGN §4 and their members.
 pub fn groups(w: &World) -> Vec<(String, Vec<u32>)> {
     let a = &w.agents;
@@ -404,4 +493,26 @@ pub fn education_assortativity(w: &World) -> f64 {
         return f64::NAN;
     }
     (sxy / m - mean * mean) / var
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn the_declared_names_are_exactly_what_compute_reports() {
+        let (w, p) = crate::sim::small_world(600, 3);
+        let rows = compute(&w, &p);
+        let mut indicators: Vec<&str> = rows.iter().map(|r| r.indicator).collect();
+        indicators.sort_unstable();
+        indicators.dedup();
+        assert_eq!(indicators, INDICATORS);
+        let mut groups: Vec<String> = Vec::new();
+        for r in &rows {
+            if !groups.contains(&r.group) {
+                groups.push(r.group.clone());
+            }
+        }
+        assert_eq!(groups, group_names());
+    }
 }

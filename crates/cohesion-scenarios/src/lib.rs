@@ -18,12 +18,23 @@ use cohesion_model::Params;
 /// policies act at full budget from year 1 (year 0 builds the common 2025 start), and the scenario's own parameter overrides
 /// are applied last (and checked against each parameter's range).
 pub fn schedule(scenario: &Scenario, package: &Package, years: u32) -> Result<Vec<Params>> {
+    schedule_from(&Params::default(), scenario, package, years)
+}
+
+/// [`schedule`] from a different 2025 parameter set: experiments draw uncertain parameters
+/// into `base`, and forces and policies then move them as they move the defaults.
+pub fn schedule_from(
+    base: &Params,
+    scenario: &Scenario,
+    package: &Package,
+    years: u32,
+) -> Result<Vec<Params>> {
     let baseline = forces::baseline()?;
     let mapping = forces::mapping()?;
     let policy = policies::catalogue()?;
     (0..=years)
         .map(|y| {
-            let mut p = Params::default();
+            let mut p = base.clone();
             let ramp = if scenario.ramp_years <= 0.0 {
                 1.0
             } else {
