@@ -31,6 +31,9 @@ enum Command {
     Cib(cohesion_cib::cli::CibArgs),
     /// Corpus-assisted discourse analysis: import, KWIC, statistics, CQP, CDA markers, coding.
     Corpus(cohesion_discourse::cli::CorpusArgs),
+    /// Policy experiments: many runs over futures, packages and uncertainties; robustness,
+    /// scenario discovery and sensitivity.
+    Experiment(cmd::experiment::ExperimentArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         Command::Params(args) => cmd::params::run(&args),
         Command::Cib(args) => cohesion_cib::cli::run(&args),
         Command::Corpus(args) => cohesion_discourse::cli::run(&args),
+        Command::Experiment(args) => cmd::experiment::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -26,6 +26,21 @@ pub fn progress(show: bool, len: u64, label: &str) -> ProgressBar {
     bar
 }
 
+/// A progress bar over runs: runs done, runs per second, time left.
+pub fn runs_progress(show: bool) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "[{bar:30}] {pos}/{len} runs, {per_sec}, {elapsed} elapsed, eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |e| Error::io(path, "write", e)
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod demo;
+pub mod experiment;
 pub mod params;
 pub mod run;
 
