@@ -77,4 +77,5 @@ sbatch --wait "$WORK/cluster/submit.sbatch" || {
 "$BIN" experiment run "$EXP" --out "$WORK/local" --quiet
 cmp "$WORK/cluster/results.parquet" "$WORK/local/results.parquet"
 cmp "$WORK/cluster/runs.csv" "$WORK/local/runs.csv"
+cmp "$WORK/cluster/runs.parquet" "$WORK/local/runs.parquet"
 echo "slurm end-to-end: merged job-array result equals the local run byte for byte"

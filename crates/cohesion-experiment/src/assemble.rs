@@ -1,5 +1,5 @@
 //! Assembling the finished parts (of one folder, or of several shard folders) into the
-//! experiment's `results.parquet` and `runs.csv`, in run-id order. The bytes depend only on
+//! experiment's `results.parquet`, `runs.csv` and `runs.parquet`, in run-id order. The bytes depend only on
 //! the experiment and the runs' results, so a merged cluster run equals a local run.
 
 use crate::describe;
@@ -52,5 +52,28 @@ pub fn results(e: &Experiment, plan: &Plan, target: &Path, sources: &[PathBuf]) 
     }
     result?;
     describe::runs_table(e, plan).write_csv(&target.join("runs.csv"))?;
+    let runs: Vec<_> = (0..total).map(|id| plan.run(id)).collect();
+    let runs_path = target.join("runs.parquet");
+    let tmp = target.join(".runs.parquet.tmp");
+    let result = parts::write_runs(
+        &tmp,
+        &runs,
+        &e.futures.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+        &e.packages
+            .iter()
+            .map(|p| p.name.clone())
+            .collect::<Vec<_>>(),
+        &e.factors.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+        &plan.points,
+        &describe::experiment_metadata(e),
+    )
+    .and_then(|_| {
+        std::fs::rename(&tmp, &runs_path)
+            .map_err(|err| Error::io(&runs_path, "move into place", err))
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result?;
     Ok(path)
 }

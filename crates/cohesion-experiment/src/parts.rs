@@ -272,3 +272,92 @@ mod tests {
         assert!(broken.unwrap_err().to_string().contains("c.parquet"));
     }
 }
+
+/// The run table as Parquet (`runs.parquet`): one row per run, future and package by name,
+/// design point, replication, seed, and every uncertain parameter by value, so a reader can
+/// join it to the results on `run_id` without decoding anything.
+pub fn write_runs(
+    path: &Path,
+    runs: &[crate::plan::Run],
+    futures: &[String],
+    packages: &[String],
+    factor_names: &[String],
+    points: &[Vec<f64>],
+    metadata: &[(String, String)],
+) -> Result<()> {
+    let fail = fail(path);
+    let mut schema = String::from(
+        "message runs { REQUIRED INT32 run_id; REQUIRED BYTE_ARRAY future (UTF8); \
+         REQUIRED BYTE_ARRAY package (UTF8); REQUIRED INT32 point; REQUIRED INT32 replication; \
+         REQUIRED INT64 seed (INTEGER(64,false));",
+    );
+    for name in factor_names {
+        schema.push_str(&format!(" REQUIRED DOUBLE {name};"));
+    }
+    schema.push_str(" }");
+    let schema = Arc::new(parse_message_type(&schema).map_err(&fail)?);
+    let kv = metadata
+        .iter()
+        .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
+        .collect();
+    let props = Arc::new(
+        WriterProperties::builder()
+            .set_key_value_metadata(Some(kv))
+            .set_created_by(format!("cohesion {}", env!("CARGO_PKG_VERSION")))
+            .build(),
+    );
+    let file = File::create(path).map_err(|e| Error::io(path, "create", e))?;
+    let mut writer = SerializedFileWriter::new(file, schema, props).map_err(&fail)?;
+    let mut group = writer.next_row_group().map_err(&fail)?;
+    let mut column = 0usize;
+    while let Some(mut col) = group.next_column().map_err(&fail)? {
+        match column {
+            0 | 3 | 4 => {
+                let v: Vec<i32> = runs
+                    .iter()
+                    .map(|r| match column {
+                        0 => r.id as i32,
+                        3 => r.point as i32,
+                        _ => r.replication as i32,
+                    })
+                    .collect();
+                col.typed::<Int32Type>()
+                    .write_batch(&v, None, None)
+                    .map_err(&fail)?;
+            }
+            1 | 2 => {
+                let v: Vec<ByteArray> = runs
+                    .iter()
+                    .map(|r| {
+                        ByteArray::from(if column == 1 {
+                            futures[r.future].as_str()
+                        } else {
+                            packages[r.package].as_str()
+                        })
+                    })
+                    .collect();
+                col.typed::<ByteArrayType>()
+                    .write_batch(&v, None, None)
+                    .map_err(&fail)?;
+            }
+            5 => {
+                // Unsigned 64-bit seeds are stored by bit pattern under an unsigned annotation.
+                let v: Vec<i64> = runs.iter().map(|r| r.seed as i64).collect();
+                col.typed::<parquet::data_type::Int64Type>()
+                    .write_batch(&v, None, None)
+                    .map_err(&fail)?;
+            }
+            k => {
+                let v: Vec<f64> = runs.iter().map(|r| points[r.point][k - 6]).collect();
+                col.typed::<DoubleType>()
+                    .write_batch(&v, None, None)
+                    .map_err(&fail)?;
+            }
+        }
+        col.close().map_err(&fail)?;
+        column += 1;
+    }
+    group.close().map_err(&fail)?;
+    let file = writer.into_inner().map_err(&fail)?;
+    file.sync_all().map_err(|e| Error::io(path, "sync", e))
+}

@@ -140,10 +140,13 @@ fn a_killed_run_resumes_to_the_same_bytes_and_shards_merge_to_a_local_run() {
         fs::read(sharded.join("results.parquet")).unwrap(),
         reference
     );
-    assert_eq!(
-        fs::read(sharded.join("runs.csv")).unwrap(),
-        fs::read(local.join("runs.csv")).unwrap()
-    );
+    for file in ["runs.csv", "runs.parquet"] {
+        assert_eq!(
+            fs::read(sharded.join(file)).unwrap(),
+            fs::read(local.join(file)).unwrap(),
+            "{file}"
+        );
+    }
 
     // A different experiment file is refused in the same folder, and nothing is lost.
     let other = write_experiment(&d, &TINY.replace("seed = 11", "seed = 12"));
