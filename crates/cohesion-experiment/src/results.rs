@@ -173,15 +173,31 @@ impl Results {
         out
     }
 
-    /// The scalar's value in each run (NaN where the run lacks it).
+    /// The scalar's value in each run (NaN where the run lacks it). Every run of an
+    /// experiment keeps the same rows in the same order, so the series' positions are found
+    /// once, on the first run, and checked on each run before use.
     pub fn values(&self, s: &Scalar) -> Vec<f64> {
+        let matches = |r: &Record| r.indicator == s.indicator && r.group == s.group;
+        let layout: Vec<usize> = self
+            .run_records(0)
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches(r))
+            .map(|(i, _)| i)
+            .collect();
+        let reference = self.run_records(0);
         (0..self.runs())
             .map(|run| {
-                let series: Vec<&Record> = self
-                    .run_records(run)
-                    .iter()
-                    .filter(|r| r.indicator == s.indicator && r.group == s.group)
-                    .collect();
+                let records = self.run_records(run);
+                let same_layout = records.len() == reference.len()
+                    && layout
+                        .iter()
+                        .all(|&i| records[i].year == reference[i].year && matches(&records[i]));
+                let series: Vec<&Record> = if same_layout {
+                    layout.iter().map(|&i| &records[i]).collect()
+                } else {
+                    records.iter().filter(|r| matches(r)).collect()
+                };
                 match s.when {
                     When::Year(y) => series
                         .iter()
