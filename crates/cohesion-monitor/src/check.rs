@@ -31,7 +31,15 @@ pub struct Band {
 }
 
 pub const BAND_COLUMNS: [&str; 9] = [
-    "future", "package", "indicator", "group", "year", "runs", "p5", "median", "p95",
+    "future",
+    "package",
+    "indicator",
+    "group",
+    "year",
+    "runs",
+    "p5",
+    "median",
+    "p95",
 ];
 
 pub fn read_bands(path: &Path) -> Result<Vec<Band>> {
@@ -57,7 +65,12 @@ pub fn read_bands(path: &Path) -> Result<Vec<Band>> {
     let mut bands = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
-            Error::at(path, e.position().map(|p| p.line() as usize), None, e.to_string())
+            Error::at(
+                path,
+                e.position().map(|p| p.line() as usize),
+                None,
+                e.to_string(),
+            )
         })?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         let band: Band = record.deserialize(Some(&headers)).map_err(|e| {
@@ -70,7 +83,9 @@ pub fn read_bands(path: &Path) -> Result<Vec<Band>> {
             };
             Error::at(path, Some(line), field, msg)
         })?;
-        let finite = [band.p5, band.median, band.p95].iter().all(|v| v.is_finite());
+        let finite = [band.p5, band.median, band.p95]
+            .iter()
+            .all(|v| v.is_finite());
         if !finite || !(band.p5 <= band.median && band.median <= band.p95) {
             return Err(Error::at(
                 path,
@@ -285,7 +300,10 @@ fn series_cells(obs: &[&Observation]) -> Vec<Cell> {
             cells.extend(["none".into(), Cell::Empty, delta_bic.into()])
         }
         TrendBreak::Break {
-            year, delta_bic, jump, ..
+            year,
+            delta_bic,
+            jump,
+            ..
         } => cells.extend([
             format!("break, jump {jump:+.4}").into(),
             (year as i64).into(),

@@ -63,7 +63,7 @@ pub fn run(args: &MonitorArgs) -> Result<()> {
             let mapping = Mapping::load(&a.mapping)?;
             let imported = import::import(&a.files, &mapping)?;
             import::write(&imported, &mapping, &a.out)?;
-            print!("{}", import::provenance_table(&imported).aligned(0));
+            print!("{}", import::summary_table(&imported).aligned(0));
             println!(
                 "wrote {} observations to {}",
                 imported.observations.len(),

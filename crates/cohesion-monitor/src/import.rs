@@ -58,9 +58,8 @@ pub fn import(files: &[PathBuf], mapping: &Mapping) -> Result<Imported> {
             )));
         }
     }
-    observations.sort_by(|a, b| {
-        (&a.indicator, &a.group, a.year).cmp(&(&b.indicator, &b.group, b.year))
-    });
+    observations
+        .sort_by(|a, b| (&a.indicator, &a.group, a.year).cmp(&(&b.indicator, &b.group, b.year)));
     Ok(Imported {
         observations,
         files: summaries,
@@ -179,7 +178,12 @@ fn plain(source: &SourceTable, table: &Table) -> Result<(Vec<Observation>, FileS
         let (ind, grp) = (cell("indicator"), cell("group"));
         check_target(ind, grp).map_err(|(f, m)| Error::at(path, Some(row.line), Some(&f), m))?;
         let year: i32 = cell("year").parse().map_err(|_| {
-            Error::at(path, Some(row.line), Some("year"), format!("`{}` is not a year", cell("year")))
+            Error::at(
+                path,
+                Some(row.line),
+                Some("year"),
+                format!("`{}` is not a year", cell("year")),
+            )
         })?;
         let num = |k: &str| {
             formats::number(Format::Plain, cell(k))
@@ -199,10 +203,20 @@ fn plain(source: &SourceTable, table: &Table) -> Result<(Vec<Observation>, FileS
                 o.se_basis = "95% interval given".into();
             }
             (Some(_), Some(_)) => {
-                return Err(Error::at(path, Some(row.line), Some("lower"), "interval must satisfy lower ≤ value ≤ upper"))
+                return Err(Error::at(
+                    path,
+                    Some(row.line),
+                    Some("lower"),
+                    "interval must satisfy lower ≤ value ≤ upper",
+                ))
             }
             _ => {
-                return Err(Error::at(path, Some(row.line), Some("upper"), "give both lower and upper, or neither"))
+                return Err(Error::at(
+                    path,
+                    Some(row.line),
+                    Some("upper"),
+                    "give both lower and upper, or neither",
+                ))
             }
         }
         series.insert((ind.to_string(), grp.to_string()));
@@ -249,11 +263,17 @@ fn one_series(
                 path,
                 Some(1),
                 Some(name),
-                format!("no such column {here}; columns: {}", source.columns.join(", ")),
+                format!(
+                    "no such column {here}; columns: {}",
+                    source.columns.join(", ")
+                ),
             ))
         }
     };
-    let period_col = s.period.as_deref().unwrap_or(source.format.default_period());
+    let period_col = s
+        .period
+        .as_deref()
+        .unwrap_or(source.format.default_period());
     let value_col = match (&s.value, source.format.default_value()) {
         (Some(v), _) => v.as_str(),
         (None, Some(v)) => v,
@@ -262,7 +282,10 @@ fn one_series(
                 &mapping.path,
                 Some(s.line),
                 Some("series.value"),
-                format!("{} files have one column per topic: name the value column", source.format.name()),
+                format!(
+                    "{} files have one column per topic: name the value column",
+                    source.format.name()
+                ),
             ))
         }
     };
@@ -321,7 +344,7 @@ fn one_series(
             if provisional {
                 flag = "provisional".into();
             }
-            let slot = (row.line, value.map(|v| v * s.scale), flag);
+            let slot = (row.line, value.map(|v| scaled(v, s.scale)), flag);
             if let Some((first, _, _)) = by_role[role].insert(year, slot) {
                 return Err(Error::at(
                     path,
@@ -362,7 +385,9 @@ fn one_series(
             }
             SamplingRule::SampleSize(n) => {
                 if !(0.0..=1.0).contains(&value) {
-                    return Err(err(format!("sampling by n needs a share in 0..1, got {value} (check `scale`)")));
+                    return Err(err(format!(
+                        "sampling by n needs a share in 0..1, got {value} (check `scale`)"
+                    )));
                 }
                 o.se = Some((value * (1.0 - value) / n).sqrt());
                 o.se_basis = format!("binomial, n = {n}");
@@ -377,7 +402,9 @@ fn one_series(
                     return Err(err(format!("no lower/upper margin rows for {year}")));
                 };
                 if !(l <= value && value <= u) {
-                    return Err(err(format!("margins {l}..{u} do not contain the value {value}")));
+                    return Err(err(format!(
+                        "margins {l}..{u} do not contain the value {value}"
+                    )));
                 }
                 o.lower = Some(l);
                 o.upper = Some(u);
@@ -396,6 +423,13 @@ fn one_series(
     Ok(())
 }
 
+/// `v · scale`, rounded to 12 significant digits so that 82.7 × 0.01 reads 0.827, not
+/// 0.8270000000000001 (sources publish far fewer digits than that).
+pub fn scaled(v: f64, scale: f64) -> f64 {
+    let x = v * scale;
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
 /// Write the result of [`import`] into `out` atomically.
 pub fn write(imported: &Imported, mapping: &Mapping, out: &Path) -> Result<()> {
     let dir = AtomicDir::new(out)?;
@@ -411,6 +445,17 @@ pub fn write(imported: &Imported, mapping: &Mapping, out: &Path) -> Result<()> {
             .map_err(|e| Error::io(&map_path, "write", e))
     })?;
     dir.commit()
+}
+
+/// The terminal summary: one row per file, without the long source and URL texts.
+pub fn summary_table(imported: &Imported) -> cohesion_io::Table {
+    let full = provenance_table(imported);
+    let keep = 8;
+    cohesion_io::Table {
+        columns: full.columns[..keep].to_vec(),
+        rows: full.rows.iter().map(|r| r[..keep].to_vec()).collect(),
+        notes: Vec::new(),
+    }
 }
 
 /// One row per imported file: what it is and what it gave.

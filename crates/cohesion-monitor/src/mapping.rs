@@ -349,7 +349,8 @@ sampling = { n = 7500 }
         let bad = GOOD.replace("\"generalised_trust\"", "\"trust_in_people\"");
         let e = Mapping::parse(Path::new("m.toml"), bad).unwrap_err();
         assert!(
-            e.message().starts_with("m.toml:10: field `series.indicator`"),
+            e.message()
+                .starts_with("m.toml:10: field `series.indicator`"),
             "{e}"
         );
         let bad = GOOD.replace("group = \"all\"", "group = \"everyone\"");

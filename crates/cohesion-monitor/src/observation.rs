@@ -93,14 +93,24 @@ pub fn read_csv(path: &Path) -> Result<Vec<Observation>> {
         .collect();
     let col = |name: &str| {
         header.iter().position(|h| h == name).ok_or_else(|| {
-            Error::at(path, Some(1), Some(name), "missing column (expected the header `cohesion monitor import` writes)")
+            Error::at(
+                path,
+                Some(1),
+                Some(name),
+                "missing column (expected the header `cohesion monitor import` writes)",
+            )
         })
     };
     let idx: Vec<usize> = COLUMNS.iter().map(|c| col(c)).collect::<Result<_>>()?;
     let mut out = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
-            Error::at(path, e.position().map(|p| p.line() as usize), None, e.to_string())
+            Error::at(
+                path,
+                e.position().map(|p| p.line() as usize),
+                None,
+                e.to_string(),
+            )
         })?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         let get = |k: usize| record.get(idx[k]).unwrap_or("").trim();
@@ -111,11 +121,21 @@ pub fn read_csv(path: &Path) -> Result<Vec<Observation>> {
             }
             match s.parse::<f64>() {
                 Ok(v) if v.is_finite() => Ok(Some(v)),
-                _ => Err(Error::at(path, Some(line), Some(COLUMNS[k]), format!("`{s}` is not a number"))),
+                _ => Err(Error::at(
+                    path,
+                    Some(line),
+                    Some(COLUMNS[k]),
+                    format!("`{s}` is not a number"),
+                )),
             }
         };
         let year = get(2).parse::<i32>().map_err(|_| {
-            Error::at(path, Some(line), Some("year"), format!("`{}` is not a year", get(2)))
+            Error::at(
+                path,
+                Some(line),
+                Some("year"),
+                format!("`{}` is not a year", get(2)),
+            )
         })?;
         let value = num(3)?.ok_or_else(|| Error::at(path, Some(line), Some("value"), "empty"))?;
         out.push(Observation {
@@ -133,7 +153,12 @@ pub fn read_csv(path: &Path) -> Result<Vec<Observation>> {
             retrieved: get(11).into(),
             file: get(12).into(),
             line: get(13).parse().map_err(|_| {
-                Error::at(path, Some(line), Some("line"), format!("`{}` is not a line number", get(13)))
+                Error::at(
+                    path,
+                    Some(line),
+                    Some("line"),
+                    format!("`{}` is not a line number", get(13)),
+                )
             })?,
             url: get(14).into(),
         });

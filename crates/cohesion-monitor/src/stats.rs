@@ -57,9 +57,13 @@ pub const MIN_BREAK_LEN: usize = 2 * MIN_SEGMENT;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrendBreak {
-    TooShort { n: usize },
+    TooShort {
+        n: usize,
+    },
     /// One line fits better once its extra parameters are paid for.
-    NoBreak { delta_bic: f64 },
+    NoBreak {
+        delta_bic: f64,
+    },
     /// The series is better described by two lines, the second starting at `year`.
     Break {
         year: f64,
@@ -159,7 +163,9 @@ pub const MIN_EWS_LEN: usize = 20;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum EarlyWarning {
-    TooShort { n: usize },
+    TooShort {
+        n: usize,
+    },
     Computed {
         window: usize,
         /// Rolling variance and lag-1 autocorrelation, one per window position.
@@ -224,9 +230,17 @@ mod tests {
         // 1,2,3,4: mean 2.5, squares 2.25+0.25+0.25+2.25 = 5, /3.
         assert!(close(variance(&[1.0, 2.0, 3.0, 4.0]), 5.0 / 3.0, 1e-12));
         // Deviations −1.5,−0.5,0.5,1.5: lag products 0.75−0.25+0.75 = 1.25, /5 = 0.25.
-        assert!(close(lag1_autocorrelation(&[1.0, 2.0, 3.0, 4.0]), 0.25, 1e-12));
+        assert!(close(
+            lag1_autocorrelation(&[1.0, 2.0, 3.0, 4.0]),
+            0.25,
+            1e-12
+        ));
         // Alternating 1,−1,1,−1: products −1·3 = −3, /4 = −0.75.
-        assert!(close(lag1_autocorrelation(&[1.0, -1.0, 1.0, -1.0]), -0.75, 1e-12));
+        assert!(close(
+            lag1_autocorrelation(&[1.0, -1.0, 1.0, -1.0]),
+            -0.75,
+            1e-12
+        ));
         // 1,3,2,4: pairs (1,3)+ (1,2)+ (1,4)+ (3,2)− (3,4)+ (2,4)+ → (5−1)/6.
         assert!(close(kendall_tau(&[1.0, 3.0, 2.0, 4.0]), 4.0 / 6.0, 1e-12));
         assert_eq!(kendall_tau(&[4.0, 3.0, 2.0, 1.0]), -1.0);
@@ -275,8 +289,14 @@ mod tests {
         ));
         // Without a sampling error the floor is tiny, and the wiggle still does not pay for
         // three extra parameters.
-        assert!(matches!(trend_break(&x, &y, None), TrendBreak::NoBreak { .. }));
-        assert_eq!(trend_break(&x[..5], &y[..5], None), TrendBreak::TooShort { n: 5 });
+        assert!(matches!(
+            trend_break(&x, &y, None),
+            TrendBreak::NoBreak { .. }
+        ));
+        assert_eq!(
+            trend_break(&x[..5], &y[..5], None),
+            TrendBreak::TooShort { n: 5 }
+        );
     }
 
     #[test]

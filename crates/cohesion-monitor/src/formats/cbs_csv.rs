@@ -19,7 +19,10 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
         .map(|h| h.trim().to_string())
         .collect();
     if columns.len() < 2 {
-        let hint = if columns.first().is_some_and(|c| c.contains(',') || c.contains('\t')) {
+        let hint = if columns
+            .first()
+            .is_some_and(|c| c.contains(',') || c.contains('\t'))
+        {
             " (it looks comma- or tab-separated: wrong delimiter?)"
         } else {
             ""

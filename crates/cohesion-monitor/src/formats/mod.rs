@@ -123,7 +123,10 @@ pub fn detect(path: &Path, text: &str) -> Result<Format> {
     if first.contains(';') {
         return Ok(Format::CbsCsv);
     }
-    let header: Vec<&str> = first.split(',').map(|h| h.trim().trim_matches('"')).collect();
+    let header: Vec<&str> = first
+        .split(',')
+        .map(|h| h.trim().trim_matches('"'))
+        .collect();
     if header.len() >= 4 && header[..4] == PLAIN_COLUMNS[..4] {
         return Ok(Format::Plain);
     }
@@ -155,7 +158,9 @@ pub fn period(raw: &str) -> std::result::Result<Period, String> {
     let s = raw.trim();
     let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
     if digits != 4 {
-        return Err(format!("period `{raw}` does not start with a four-digit year"));
+        return Err(format!(
+            "period `{raw}` does not start with a four-digit year"
+        ));
     }
     let year: i32 = s[..4].parse().map_err(|_| format!("period `{raw}`"))?;
     let rest = &s[4..];
@@ -177,7 +182,9 @@ pub fn period(raw: &str) -> std::result::Result<Period, String> {
         {
             Ok(Period::SubAnnual)
         }
-        _ => Err(format!("period `{raw}` is neither a year nor a known sub-annual code")),
+        _ => Err(format!(
+            "period `{raw}` is neither a year nor a known sub-annual code"
+        )),
     }
 }
 
