@@ -67,12 +67,15 @@ pub fn read_bands(path: &Path) -> Result<Vec<Band>> {
         let record = record.map_err(|e| {
             Error::at(
                 path,
-                e.position().map(|p| p.line() as usize),
+                e.position()
+                    .map(|p| crate::formats::line_at(&text, p.byte())),
                 None,
                 e.to_string(),
             )
         })?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = record
+            .position()
+            .map_or(0, |p| crate::formats::line_at(&text, p.byte()));
         let band: Band = record.deserialize(Some(&headers)).map_err(|e| {
             let (field, msg) = match e.kind() {
                 csv::ErrorKind::Deserialize { err, .. } => (

@@ -107,12 +107,15 @@ pub fn read_csv(path: &Path) -> Result<Vec<Observation>> {
         let record = record.map_err(|e| {
             Error::at(
                 path,
-                e.position().map(|p| p.line() as usize),
+                e.position()
+                    .map(|p| crate::formats::line_at(&text, p.byte())),
                 None,
                 e.to_string(),
             )
         })?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = record
+            .position()
+            .map_or(0, |p| crate::formats::line_at(&text, p.byte()));
         let get = |k: usize| record.get(idx[k]).unwrap_or("").trim();
         let num = |k: usize| -> Result<Option<f64>> {
             let s = get(k);

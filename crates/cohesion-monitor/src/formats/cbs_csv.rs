@@ -3,7 +3,7 @@
 //! CBS's symbols for missing values (read by [`super::number`]). Periods appear as `2023`, or
 //! `2023*` when provisional.
 
-use super::{check_header, csv_line, Format, Row, SourceTable};
+use super::{check_header, csv_line, record_line, Format, Row, SourceTable};
 use cohesion_io::{Error, Result};
 use std::path::Path;
 
@@ -14,7 +14,7 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
         .from_reader(text.as_bytes());
     let columns: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::at(path, csv_line(&e), None, format!("header: {e}")))?
+        .map_err(|e| Error::at(path, csv_line(text, &e), None, format!("header: {e}")))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -37,8 +37,9 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
     check_header(path, 1, &columns)?;
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| Error::at(path, csv_line(&e), None, e.to_string()))?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let record =
+            record.map_err(|e| Error::at(path, csv_line(text, &e), None, e.to_string()))?;
+        let line = record_line(text, &record);
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }

@@ -116,7 +116,7 @@ pub fn detect(path: &Path, text: &str) -> Result<Format> {
         return Ok(Format::CbsJson);
     }
     let first = text.lines().next().unwrap_or("");
-    let first_field = first.split(['\t', ',']).next().unwrap_or("");
+    let first_field = first.split('\t').next().unwrap_or("");
     if first_field.contains('\\') {
         return Ok(Format::EurostatTsv);
     }
@@ -214,9 +214,25 @@ pub fn number(format: Format, raw: &str) -> std::result::Result<Option<f64>, Str
     }
 }
 
-/// Split a CSV-ish error's position into a line for messages.
-pub(crate) fn csv_line(e: &csv::Error) -> Option<usize> {
-    e.position().map(|p| p.line() as usize)
+/// The line of a CSV position. The csv crate ends a record at the `\r` of a `\r\n` (StatLine
+/// exports use those), so its line count, and a raw byte offset, fall one short: skip the
+/// line-end bytes at the offset first.
+pub fn line_at(text: &str, byte: u64) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = (byte as usize).min(bytes.len());
+    while at < bytes.len() && (bytes[at] == b'\r' || bytes[at] == b'\n') {
+        at += 1;
+    }
+    cohesion_io::error::line_of_offset(text, at)
+}
+
+pub(crate) fn csv_line(text: &str, e: &csv::Error) -> Option<usize> {
+    e.position().map(|p| line_at(text, p.byte()))
+}
+
+/// The line a CSV record starts on.
+pub(crate) fn record_line(text: &str, record: &csv::StringRecord) -> usize {
+    record.position().map_or(0, |p| line_at(text, p.byte()))
 }
 
 /// A header with an empty or repeated name would make rows ambiguous.

@@ -2,7 +2,7 @@
 //! model's names and units, `lower`/`upper` a 95 % interval when the source gives one. Checked
 //! here for shape (columns, numbers, years); names are checked against the model by the import.
 
-use super::{check_header, csv_line, Format, Row, SourceTable};
+use super::{check_header, csv_line, record_line, Format, Row, SourceTable};
 use cohesion_io::{Error, Result};
 use std::path::Path;
 
@@ -14,7 +14,7 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
         .from_reader(text.as_bytes());
     let columns: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::at(path, csv_line(&e), None, format!("header: {e}")))?
+        .map_err(|e| Error::at(path, csv_line(text, &e), None, format!("header: {e}")))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -33,8 +33,9 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
     }
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| Error::at(path, csv_line(&e), None, e.to_string()))?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let record =
+            record.map_err(|e| Error::at(path, csv_line(text, &e), None, e.to_string()))?;
+        let line = record_line(text, &record);
         let cells: std::collections::BTreeMap<String, String> = columns
             .iter()
             .cloned()

@@ -3,7 +3,7 @@
 //! `STRUCTURE,STRUCTURE_ID,…` instead of `DATAFLOW`), one observation per row. The dataflow
 //! cell `ESTAT:ISOC_SK_DSKL_I21(1.0)` names the table.
 
-use super::{check_header, csv_line, Format, Row, SourceTable};
+use super::{check_header, csv_line, record_line, Format, Row, SourceTable};
 use cohesion_io::{Error, Result};
 use std::path::Path;
 
@@ -13,7 +13,7 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
         .from_reader(text.as_bytes());
     let columns: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::at(path, csv_line(&e), None, format!("header: {e}")))?
+        .map_err(|e| Error::at(path, csv_line(text, &e), None, format!("header: {e}")))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -31,8 +31,9 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
     let mut rows = Vec::new();
     let mut table_id = None;
     for record in reader.records() {
-        let record = record.map_err(|e| Error::at(path, csv_line(&e), None, e.to_string()))?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let record =
+            record.map_err(|e| Error::at(path, csv_line(text, &e), None, e.to_string()))?;
+        let line = record_line(text, &record);
         let cells: std::collections::BTreeMap<String, String> = columns
             .iter()
             .cloned()
