@@ -89,7 +89,7 @@ pub fn read_bands(path: &Path) -> Result<Vec<Band>> {
         let finite = [band.p5, band.median, band.p95]
             .iter()
             .all(|v| v.is_finite());
-        if !finite || !(band.p5 <= band.median && band.median <= band.p95) {
+        if !(finite && band.p5 <= band.median && band.median <= band.p95) {
             return Err(Error::at(
                 path,
                 Some(line),

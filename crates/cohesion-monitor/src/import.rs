@@ -245,6 +245,9 @@ fn mapped(
     Ok((out, sum))
 }
 
+/// Per year: the row's line, its value (None when the source marks it missing), its flag.
+type ByYear = BTreeMap<i32, (usize, Option<f64>, String)>;
+
 fn one_series(
     source: &SourceTable,
     table: &Table,
@@ -306,7 +309,7 @@ fn one_series(
             && extra.is_none_or(|(k, v)| cells.get(k).map(String::as_str) == Some(v))
     };
     // Rows of the value (and, with bounds, of the lower and upper margins), by year.
-    let mut by_role: [BTreeMap<i32, (usize, Option<f64>, String)>; 3] = Default::default();
+    let mut by_role: [ByYear; 3] = Default::default();
     let roles: [Option<(&str, &str)>; 3] = match bounds {
         Some(b) => [
             Some((&b.column, &b.value)),

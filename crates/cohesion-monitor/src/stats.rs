@@ -324,4 +324,52 @@ mod tests {
             other => panic!("{other:?}"),
         }
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            // A fixed seed keeps the suite reproducible; failures are still shrunk and reported.
+            #![proptest_config(ProptestConfig {
+                cases: 128,
+                rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_127),
+                failure_persistence: None,
+                .. ProptestConfig::default()
+            })]
+
+            #[test]
+            fn tau_is_antisymmetric_and_bounded(v in prop::collection::vec(-1.0f64..1.0, 2..30)) {
+                let rev: Vec<f64> = v.iter().rev().cloned().collect();
+                let t = kendall_tau(&v);
+                prop_assert!((-1.0..=1.0).contains(&t));
+                prop_assert!((t + kendall_tau(&rev)).abs() < 1e-12);
+            }
+
+            #[test]
+            fn breaks_do_not_depend_on_level(
+                v in prop::collection::vec(0.0f64..1.0, 6..25),
+                shift in -5.0f64..5.0,
+            ) {
+                let x: Vec<f64> = (0..v.len()).map(|i| 2000.0 + i as f64).collect();
+                let moved: Vec<f64> = v.iter().map(|a| a + shift).collect();
+                let year = |b: TrendBreak| match b {
+                    TrendBreak::Break { year, .. } => Some(year),
+                    _ => None,
+                };
+                let noise = Some(0.01);
+                prop_assert_eq!(year(trend_break(&x, &v, noise)), year(trend_break(&x, &moved, noise)));
+            }
+
+            #[test]
+            fn a_change_exceeds_exactly_beyond_its_threshold(
+                v1 in 0.0f64..1.0, v2 in 0.0f64..1.0, se1 in 0.001f64..0.05, se2 in 0.001f64..0.05,
+            ) {
+                let c = Change::new(v1, Some(se1), v2, Some(se2));
+                let t = Z95 * (se1 * se1 + se2 * se2).sqrt();
+                prop_assert_eq!(c.exceeds(), Some((v2 - v1).abs() > t));
+                prop_assert_eq!(Change::new(v2, Some(se2), v1, Some(se1)).exceeds(), c.exceeds());
+            }
+        }
+    }
 }
