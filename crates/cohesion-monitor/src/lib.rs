@@ -10,6 +10,7 @@
 //! * [`mapping`]: the user-editable TOML that says which rows of which table become which
 //!   model indicator and group, in which unit, with which sampling error.
 //! * [`observation`]: the normalised long table `import` writes and `check` reads.
+//! * [`select`]: one mapping series picks, scales and qualifies its rows of a source table.
 //! * [`import`]: files + mapping → `observations.csv` and `provenance.csv`, written atomically.
 //! * [`stats`]: sampling error of a change, trend breaks, early-warning statistics.
 //! * [`check`]: each series against the ensemble band, its last change, breaks and warnings.
@@ -21,6 +22,7 @@ pub mod formats;
 pub mod import;
 pub mod mapping;
 pub mod observation;
+pub mod select;
 pub mod stats;
 
 /// Largest input file read whole (observations are small; this guards against a wrong file).

@@ -103,6 +103,7 @@ pub fn read_csv(path: &Path) -> Result<Vec<Observation>> {
     };
     let idx: Vec<usize> = COLUMNS.iter().map(|c| col(c)).collect::<Result<_>>()?;
     let mut out = Vec::new();
+    let mut seen = std::collections::BTreeMap::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
             Error::at(
@@ -141,6 +142,15 @@ pub fn read_csv(path: &Path) -> Result<Vec<Observation>> {
             )
         })?;
         let value = num(3)?.ok_or_else(|| Error::at(path, Some(line), Some("value"), "empty"))?;
+        let key = (get(0).to_string(), get(1).to_string(), year);
+        if let Some(first) = seen.insert(key, line) {
+            return Err(Error::at(
+                path,
+                Some(line),
+                Some("year"),
+                format!("{} / {} / {year} already on line {first}", get(0), get(1)),
+            ));
+        }
         out.push(Observation {
             indicator: get(0).into(),
             group: get(1).into(),

@@ -163,3 +163,19 @@ fn the_command_writes_csv_and_json() {
     assert_eq!(json[0]["band"], "above");
     assert_eq!(json[0]["change"], "exceeds sampling error");
 }
+
+#[test]
+fn a_hand_edited_observation_file_with_a_repeated_year_is_refused() {
+    let dir = std::env::temp_dir().join(format!("cohesion-monitor-dupobs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rows = vec![
+        obs("volunteering", 2022, 0.41, None),
+        obs("volunteering", 2023, 0.42, None),
+        obs("volunteering", 2022, 0.43, None),
+    ];
+    let p = dir.join("observations.csv");
+    cohesion_io::write_atomic(&p, |w| observation::write_csv(&rows, w)).unwrap();
+    let e = observation::read_csv(&p).unwrap_err();
+    assert!(e.message().contains(":4: field `year`"), "{e}");
+    assert!(e.message().contains("already on line 2"), "{e}");
+}
