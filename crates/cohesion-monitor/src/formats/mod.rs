@@ -153,7 +153,7 @@ pub enum Period {
 }
 
 /// Read a period: CBS `2023JJ00` (annual), `2023KW01`/`2023MM01` (sub-annual), StatLine
-/// export `2023`, `2023*`, `2023**`; Eurostat `2023`, `2023-Q1`, `2023-01`, `2023Q1`.
+/// export `2023`, `2023*`, `2023**` (and `2023 1e kwartaal`, `2023 januari`); Eurostat `2023`, `2023-Q1`, `2023-01`, `2023Q1`.
 pub fn period(raw: &str) -> std::result::Result<Period, String> {
     let s = raw.trim();
     let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
@@ -182,10 +182,33 @@ pub fn period(raw: &str) -> std::result::Result<Period, String> {
         {
             Ok(Period::SubAnnual)
         }
+        // StatLine CSV exports label periods in words: `2023 1e kwartaal`, `2023 januari`.
+        _ if rest.starts_with(' ') && is_dutch_sub_annual(rest) => Ok(Period::SubAnnual),
         _ => Err(format!(
             "period `{raw}` is neither a year nor a known sub-annual code"
         )),
     }
+}
+
+fn is_dutch_sub_annual(label: &str) -> bool {
+    const WORDS: [&str; 14] = [
+        "kwartaal",
+        "halfjaar",
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    let label = label.to_lowercase();
+    WORDS.iter().any(|w| label.contains(w))
 }
 
 /// Read a value cell by the rules of `format`. `Ok(None)` is a value the source marks as
@@ -272,6 +295,8 @@ mod tests {
         assert_eq!(period("2023MM11"), Ok(Period::SubAnnual));
         assert_eq!(period("2023-Q1"), Ok(Period::SubAnnual));
         assert_eq!(period("2023-01"), Ok(Period::SubAnnual));
+        assert_eq!(period("2023 1e kwartaal"), Ok(Period::SubAnnual));
+        assert_eq!(period("2023 Januari"), Ok(Period::SubAnnual));
         assert!(period("23JJ00").is_err());
         assert!(period("2023 totaal").is_err());
     }
