@@ -35,7 +35,7 @@ pub fn plain(source: &SourceTable, table: &Table) -> Result<(Vec<Observation>, F
     let mut out = Vec::new();
     let mut series = std::collections::BTreeSet::new();
     for row in &source.rows {
-        let cell = |k: &str| row.cells.get(k).map(String::as_str).unwrap_or("");
+        let cell = |k: &str| source.column(k).map_or("", |i| row.get(i));
         let (ind, grp) = (cell("indicator"), cell("group"));
         check_target(ind, grp).map_err(|(f, m)| Error::at(path, Some(row.line), Some(&f), m))?;
         let year: i32 = cell("year").parse().map_err(|_| {
@@ -165,9 +165,13 @@ fn one_series(
         }
         _ => None,
     };
-    let matches = |cells: &BTreeMap<String, String>, extra: Option<(&str, &str)>| {
-        s.filter.iter().all(|(k, v)| cells.get(k) == Some(v))
-            && extra.is_none_or(|(k, v)| cells.get(k).map(String::as_str) == Some(v))
+    let col = |name: &str| source.column(name).expect("checked above");
+    let filter: Vec<(usize, &str)> = s.filter.iter().map(|(k, v)| (col(k), v.as_str())).collect();
+    let (period_i, value_i) = (col(period_col), col(value_col));
+    let flag_i = source.column("OBS_FLAG");
+    let matches = |row: &formats::Row, extra: Option<(&str, &str)>| {
+        filter.iter().all(|&(i, v)| row.get(i) == v)
+            && extra.is_none_or(|(k, v)| row.get(col(k)) == v)
     };
     // Rows of the value (and, with bounds, of the lower and upper margins), by year.
     let mut by_role: [ByYear; 3] = Default::default();
@@ -185,13 +189,13 @@ fn one_series(
             if role > 0 && extra.is_none() {
                 continue;
             }
-            if !matches(&row.cells, *extra) {
+            if !matches(row, *extra) {
                 continue;
             }
             if role == 0 {
                 selected += 1;
             }
-            let raw_period = &row.cells[period_col];
+            let raw_period = row.get(period_i);
             let (year, provisional) = match formats::period(raw_period) {
                 Ok(Period::Year { year, provisional }) => (year, provisional),
                 Ok(Period::SubAnnual) => {
@@ -202,9 +206,9 @@ fn one_series(
                 }
                 Err(m) => return Err(Error::at(path, Some(row.line), Some(period_col), m)),
             };
-            let value = formats::number(source.format, &row.cells[value_col])
+            let value = formats::number(source.format, row.get(value_i))
                 .map_err(|m| Error::at(path, Some(row.line), Some(value_col), m))?;
-            let mut flag = row.cells.get("OBS_FLAG").cloned().unwrap_or_default();
+            let mut flag = flag_i.map_or(String::new(), |i| row.get(i).to_string());
             if provisional {
                 flag = "provisional".into();
             }

@@ -43,11 +43,7 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let cells = columns
-            .iter()
-            .cloned()
-            .zip(record.iter().map(|f| f.trim().to_string()))
-            .collect();
+        let cells = super::shared(record.iter());
         rows.push(Row { line, cells });
     }
     Ok(SourceTable {

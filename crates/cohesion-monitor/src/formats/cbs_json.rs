@@ -13,6 +13,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 #[derive(Deserialize)]
 struct Document<'a> {
@@ -46,7 +47,7 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
         .or(doc.context_v4)
         .and_then(|url| table_of_metadata_url(&url));
     let mut columns: Vec<String> = Vec::new();
-    let mut rows = Vec::with_capacity(records.len());
+    let mut keyed: Vec<(usize, BTreeMap<String, String>)> = Vec::with_capacity(records.len());
     for raw in records {
         // The raw slice points into `text`, so its offset gives the record's line.
         let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
@@ -74,8 +75,19 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
             }
             cells.insert(key, cell);
         }
-        rows.push(Row { line, cells });
+        keyed.push((line, cells));
     }
+    // Records may differ in their keys: align them on the union of keys, missing → empty.
+    let rows = keyed
+        .into_iter()
+        .map(|(line, mut cells)| Row {
+            line,
+            cells: columns
+                .iter()
+                .map(|c| Arc::from(cells.remove(c).unwrap_or_default()))
+                .collect(),
+        })
+        .collect();
     Ok(SourceTable {
         path: path.to_path_buf(),
         format: Format::CbsJson,

@@ -8,8 +8,8 @@
 
 use super::{check_header, Format, Row, SourceTable};
 use cohesion_io::{Error, Result};
-use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
     let mut lines = text.lines().enumerate();
@@ -34,7 +34,7 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
         )
     })?;
     let dims: Vec<String> = dims.split(',').map(|d| d.trim().to_string()).collect();
-    let periods: Vec<String> = head[1..].iter().map(|p| p.trim().to_string()).collect();
+    let periods: Vec<Arc<str>> = head[1..].iter().map(|p| Arc::from(p.trim())).collect();
     let mut columns = dims.clone();
     columns.extend(["TIME_PERIOD", "OBS_VALUE", "OBS_FLAG"].map(String::from));
     check_header(path, 1, &columns)?;
@@ -53,7 +53,7 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
                 format!("{} columns, the header has {}", fields.len(), head.len()),
             ));
         }
-        let codes: Vec<&str> = fields[0].split(',').map(str::trim).collect();
+        let codes = super::shared(fields[0].split(','));
         if codes.len() != dims.len() {
             return Err(Error::at(
                 path,
@@ -64,14 +64,8 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
         }
         for (period, cell) in periods.iter().zip(&fields[1..]) {
             let (value, flag) = split_flag(cell);
-            let mut cells: BTreeMap<String, String> = dims
-                .iter()
-                .cloned()
-                .zip(codes.iter().map(|c| c.to_string()))
-                .collect();
-            cells.insert("TIME_PERIOD".into(), period.clone());
-            cells.insert("OBS_VALUE".into(), value);
-            cells.insert("OBS_FLAG".into(), flag);
+            let mut cells = codes.clone();
+            cells.extend([period.clone(), Arc::from(value), Arc::from(flag)]);
             rows.push(Row { line, cells });
         }
     }
@@ -85,14 +79,14 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
 }
 
 /// `"80.9 b"` → (`80.9`, `b`); `": c"` → (``, `c`); `":"` → (``, ``).
-fn split_flag(cell: &str) -> (String, String) {
+fn split_flag(cell: &str) -> (&str, &str) {
     let cell = cell.trim();
     let (value, flag) = match cell.split_once(char::is_whitespace) {
         Some((v, f)) => (v, f.trim()),
         None => (cell, ""),
     };
     let value = if value == ":" { "" } else { value };
-    (value.to_string(), flag.to_string())
+    (value, flag)
 }
 
 #[cfg(test)]
@@ -101,9 +95,9 @@ mod tests {
 
     #[test]
     fn flags_are_split_from_values() {
-        assert_eq!(split_flag("80.9 b"), ("80.9".into(), "b".into()));
-        assert_eq!(split_flag(" 82.7 "), ("82.7".into(), "".into()));
-        assert_eq!(split_flag(": c"), ("".into(), "c".into()));
-        assert_eq!(split_flag(":"), ("".into(), "".into()));
+        assert_eq!(split_flag("80.9 b"), ("80.9", "b"));
+        assert_eq!(split_flag(" 82.7 "), ("82.7", ""));
+        assert_eq!(split_flag(": c"), ("", "c"));
+        assert_eq!(split_flag(":"), ("", ""));
     }
 }

@@ -36,13 +36,9 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
         let record =
             record.map_err(|e| Error::at(path, csv_line(text, &e), None, e.to_string()))?;
         let line = record_line(text, &record);
-        let cells: std::collections::BTreeMap<String, String> = columns
-            .iter()
-            .cloned()
-            .zip(record.iter().map(|f| f.trim().to_string()))
-            .collect();
-        for required in &PLAIN_COLUMNS[..4] {
-            if cells[*required].is_empty() {
+        let cells = super::shared(record.iter());
+        for (i, required) in PLAIN_COLUMNS[..4].iter().enumerate() {
+            if cells[i].is_empty() {
                 return Err(Error::at(path, Some(line), Some(required), "empty"));
             }
         }

@@ -34,16 +34,12 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
         let record =
             record.map_err(|e| Error::at(path, csv_line(text, &e), None, e.to_string()))?;
         let line = record_line(text, &record);
-        let cells: std::collections::BTreeMap<String, String> = columns
-            .iter()
-            .cloned()
-            .zip(record.iter().map(|f| f.trim().to_string()))
-            .collect();
+        let cells = super::shared(record.iter());
         if table_id.is_none() {
             table_id = ["DATAFLOW", "STRUCTURE_ID"]
                 .iter()
-                .find_map(|k| cells.get(*k))
-                .and_then(|d| dataflow_id(d));
+                .find_map(|k| columns.iter().position(|c| c == k))
+                .and_then(|i| dataflow_id(&cells[i]));
         }
         rows.push(Row { line, cells });
     }
