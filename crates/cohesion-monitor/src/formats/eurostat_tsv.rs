@@ -39,6 +39,7 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
     columns.extend(["TIME_PERIOD", "OBS_VALUE", "OBS_FLAG"].map(String::from));
     check_header(path, 1, &columns)?;
     let mut rows = Vec::new();
+    let no_flag: Arc<str> = Arc::from("");
     for (i, text_line) in lines {
         let line = i + 1;
         if text_line.trim().is_empty() {
@@ -64,8 +65,14 @@ pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
         }
         for (period, cell) in periods.iter().zip(&fields[1..]) {
             let (value, flag) = split_flag(cell);
-            let mut cells = codes.clone();
-            cells.extend([period.clone(), Arc::from(value), Arc::from(flag)]);
+            let mut cells = Vec::with_capacity(codes.len() + 3);
+            cells.extend(codes.iter().cloned());
+            let flag = if flag.is_empty() {
+                no_flag.clone()
+            } else {
+                Arc::from(flag)
+            };
+            cells.extend([period.clone(), Arc::from(value), flag]);
             rows.push(Row { line, cells });
         }
     }
