@@ -325,6 +325,37 @@ mod tests {
         }
     }
 
+    #[test]
+    fn early_warning_statistics_by_hand() {
+        // Deviations d = +1,−1,−1,+1 repeated: Σd = 0 and Σt·d = 0 over each block of four, so
+        // the least-squares residuals of 0.5 + 0.01·t + 0.001·d are exactly 0.001·d.
+        let x = years(20);
+        let d: Vec<f64> = (0..20)
+            .map(|t| if t % 4 == 0 || t % 4 == 3 { 1.0 } else { -1.0 })
+            .collect();
+        let y: Vec<f64> = (0..20)
+            .map(|t| 0.5 + 0.01 * t as f64 + 0.001 * d[t])
+            .collect();
+        let EarlyWarning::Computed {
+            window,
+            variance,
+            ar1,
+            ..
+        } = early_warning(&x, &y)
+        else {
+            panic!("20 points are enough");
+        };
+        assert_eq!((window, variance.len(), ar1.len()), (10, 11, 11));
+        // First window +1,−1,−1,+1,+1,−1,−1,+1,+1,−1: mean 0, Σd² = 10 → variance 10/9 (×1e-6);
+        // lag products −1,+1,−1,+1,−1,+1,−1,+1,−1 sum to −1 → r₁ = −1/10.
+        assert!(
+            close(variance[0], 10.0 / 9.0 * 1e-6, 1e-15),
+            "{}",
+            variance[0]
+        );
+        assert!(close(ar1[0], -0.1, 1e-9), "{}", ar1[0]);
+    }
+
     mod properties {
         use super::super::*;
         use proptest::prelude::*;
