@@ -34,6 +34,8 @@ enum Command {
     /// Policy experiments: many runs over futures, packages and uncertainties; robustness,
     /// scenario discovery and sensitivity.
     Experiment(cmd::experiment::ExperimentArgs),
+    /// Keep developments in sight: import CBS/Eurostat series, check them against model bands.
+    Monitor(cohesion_monitor::cli::MonitorArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Cib(args) => cohesion_cib::cli::run(&args),
         Command::Corpus(args) => cohesion_discourse::cli::run(&args),
         Command::Experiment(args) => cmd::experiment::run(&args),
+        Command::Monitor(args) => cohesion_monitor::cli::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
