@@ -179,3 +179,14 @@ fn a_hand_edited_observation_file_with_a_repeated_year_is_refused() {
     assert!(e.message().contains(":4: field `year`"), "{e}");
     assert!(e.message().contains("already on line 2"), "{e}");
 }
+
+/// The names a mapping may target are a data file, so the monitor does not depend on the
+/// model; this test keeps the file in step with what the model reports.
+#[test]
+fn model_names_match_the_model() {
+    let names = cohesion_monitor::mapping::model_names();
+    let mut indicators = names.indicators.clone();
+    indicators.sort();
+    assert_eq!(indicators, cohesion_model::indicators::INDICATORS);
+    assert_eq!(names.groups, cohesion_model::indicators::group_names());
+}
