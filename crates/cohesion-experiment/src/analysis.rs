@@ -29,24 +29,12 @@ pub fn summary(r: &Results) -> (Table, Table) {
     let scalars = r.default_scalars();
     let values: Vec<Vec<f64>> = scalars.iter().map(|s| r.values(s)).collect();
     let e = &r.experiment;
-    let mut per_run_cols: Vec<String> = ["run_id", "future", "package", "point", "replication"]
-        .map(String::from)
-        .to_vec();
-    per_run_cols.extend(e.factors.iter().map(|f| f.name.clone()));
-    per_run_cols.extend(scalars.iter().map(|s| s.name.clone()));
-    let mut per_run = Table::new(per_run_cols);
-    for id in 0..r.runs() {
-        let run = r.plan.run(id);
-        let mut row = vec![
-            Cell::Int(id as i64),
-            Cell::Str(e.futures[run.future].name.clone()),
-            Cell::Str(e.packages[run.package].name.clone()),
-            Cell::Int(run.point as i64),
-            Cell::Int(run.replication as i64),
-        ];
-        row.extend(r.plan.points[run.point].iter().map(|v| f(*v)));
-        row.extend(values.iter().map(|v| f(v[id as usize])));
-        per_run.push(row);
+    let mut per_run = crate::describe::runs_table(e, &r.plan);
+    per_run
+        .columns
+        .extend(scalars.iter().map(|s| s.name.clone()));
+    for (id, row) in per_run.rows.iter_mut().enumerate() {
+        row.extend(values.iter().map(|v| f(v[id])));
     }
     let mut table = Table::new([
         "future", "package", "outcome", "runs", "p5", "median", "p95", "mean",

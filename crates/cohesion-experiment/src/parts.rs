@@ -61,17 +61,13 @@ fn fail(path: &Path) -> impl Fn(parquet::errors::ParquetError) -> Error + '_ {
     move |e| Error::failure(format!("{}: Parquet: {e}", path.display()))
 }
 
-/// Write records (already in their final order) to `path`. The output depends only on the
-/// records and the metadata, never on time or machine, so two runs can be compared byte
-/// for byte.
-pub fn write(
-    path: &Path,
-    records: &[Record],
-    names: &Names,
-    metadata: &[(String, String)],
-) -> Result<()> {
+type Writer = SerializedFileWriter<File>;
+
+/// A Parquet writer for `schema` with the given key–value metadata and no time- or
+/// machine-dependent fields, so equal inputs give equal bytes.
+fn open_writer(path: &Path, schema: &str, metadata: &[(String, String)]) -> Result<Writer> {
     let fail = fail(path);
-    let schema = Arc::new(parse_message_type(SCHEMA).map_err(&fail)?);
+    let schema = Arc::new(parse_message_type(schema).map_err(&fail)?);
     let kv = metadata
         .iter()
         .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
@@ -83,7 +79,26 @@ pub fn write(
             .build(),
     );
     let file = File::create(path).map_err(|e| Error::io(path, "create", e))?;
-    let mut writer = SerializedFileWriter::new(file, schema, props).map_err(&fail)?;
+    SerializedFileWriter::new(file, schema, props).map_err(fail)
+}
+
+/// Close the writer and sync the file to disk.
+fn close_writer(path: &Path, writer: Writer) -> Result<()> {
+    let file = writer.into_inner().map_err(fail(path))?;
+    file.sync_all().map_err(|e| Error::io(path, "sync", e))
+}
+
+/// Write records (already in their final order) to `path`. The output depends only on the
+/// records and the metadata, never on time or machine, so two runs can be compared byte
+/// for byte.
+pub fn write(
+    path: &Path,
+    records: &[Record],
+    names: &Names,
+    metadata: &[(String, String)],
+) -> Result<()> {
+    let fail = fail(path);
+    let mut writer = open_writer(path, SCHEMA, metadata)?;
     for chunk in records.chunks(ROW_GROUP) {
         let mut group = writer.next_row_group().map_err(&fail)?;
         let mut column = 0;
@@ -125,8 +140,7 @@ pub fn write(
         }
         group.close().map_err(&fail)?;
     }
-    let file = writer.into_inner().map_err(&fail)?;
-    file.sync_all().map_err(|e| Error::io(path, "sync", e))
+    close_writer(path, writer)
 }
 
 /// The key–value metadata of a results file.
@@ -238,41 +252,6 @@ pub fn read(path: &Path, names: &Names) -> Result<Vec<Record>> {
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn records_and_metadata_round_trip_and_writing_is_deterministic() {
-        let names = Names::model();
-        let records: Vec<Record> = (0..1000)
-            .map(|i| Record {
-                run: i / 100,
-                year: 2025 + (i % 10) as i32,
-                group: (i % names.groups.len() as u32) as u16,
-                indicator: (i % 7) as u16,
-                value: i as f64 * 0.5 - 3.0,
-            })
-            .collect();
-        let dir = std::env::temp_dir().join(format!("cohesion-parts-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let meta = vec![("experiment_hash".to_string(), "abc".to_string())];
-        write(&dir.join("a.parquet"), &records, &names, &meta).unwrap();
-        write(&dir.join("b.parquet"), &records, &names, &meta).unwrap();
-        let back = read(&dir.join("a.parquet"), &names).unwrap();
-        let a = std::fs::read(dir.join("a.parquet")).unwrap();
-        let b = std::fs::read(dir.join("b.parquet")).unwrap();
-        let m = metadata(&dir.join("a.parquet")).unwrap();
-        std::fs::write(dir.join("c.parquet"), &a[..a.len() / 2]).unwrap();
-        let broken = read(&dir.join("c.parquet"), &names);
-        std::fs::remove_dir_all(&dir).unwrap();
-        assert_eq!(back, records);
-        assert_eq!(a, b);
-        assert_eq!(m, meta);
-        assert!(broken.unwrap_err().to_string().contains("c.parquet"));
-    }
-}
-
 /// The run table as Parquet (`runs.parquet`): one row per run, future and package by name,
 /// design point, replication, seed, and every uncertain parameter by value, so a reader can
 /// join it to the results on `run_id` without decoding anything.
@@ -295,19 +274,7 @@ pub fn write_runs(
         schema.push_str(&format!(" REQUIRED DOUBLE {name};"));
     }
     schema.push_str(" }");
-    let schema = Arc::new(parse_message_type(&schema).map_err(&fail)?);
-    let kv = metadata
-        .iter()
-        .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
-        .collect();
-    let props = Arc::new(
-        WriterProperties::builder()
-            .set_key_value_metadata(Some(kv))
-            .set_created_by(format!("cohesion {}", env!("CARGO_PKG_VERSION")))
-            .build(),
-    );
-    let file = File::create(path).map_err(|e| Error::io(path, "create", e))?;
-    let mut writer = SerializedFileWriter::new(file, schema, props).map_err(&fail)?;
+    let mut writer = open_writer(path, &schema, metadata)?;
     let mut group = writer.next_row_group().map_err(&fail)?;
     let mut column = 0usize;
     while let Some(mut col) = group.next_column().map_err(&fail)? {
@@ -358,6 +325,40 @@ pub fn write_runs(
         column += 1;
     }
     group.close().map_err(&fail)?;
-    let file = writer.into_inner().map_err(&fail)?;
-    file.sync_all().map_err(|e| Error::io(path, "sync", e))
+    close_writer(path, writer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_and_metadata_round_trip_and_writing_is_deterministic() {
+        let names = Names::model();
+        let records: Vec<Record> = (0..1000)
+            .map(|i| Record {
+                run: i / 100,
+                year: 2025 + (i % 10) as i32,
+                group: (i % names.groups.len() as u32) as u16,
+                indicator: (i % 7) as u16,
+                value: i as f64 * 0.5 - 3.0,
+            })
+            .collect();
+        let dir = std::env::temp_dir().join(format!("cohesion-parts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let meta = vec![("experiment_hash".to_string(), "abc".to_string())];
+        write(&dir.join("a.parquet"), &records, &names, &meta).unwrap();
+        write(&dir.join("b.parquet"), &records, &names, &meta).unwrap();
+        let back = read(&dir.join("a.parquet"), &names).unwrap();
+        let a = std::fs::read(dir.join("a.parquet")).unwrap();
+        let b = std::fs::read(dir.join("b.parquet")).unwrap();
+        let m = metadata(&dir.join("a.parquet")).unwrap();
+        std::fs::write(dir.join("c.parquet"), &a[..a.len() / 2]).unwrap();
+        let broken = read(&dir.join("c.parquet"), &names);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(back, records);
+        assert_eq!(a, b);
+        assert_eq!(m, meta);
+        assert!(broken.unwrap_err().to_string().contains("c.parquet"));
+    }
 }

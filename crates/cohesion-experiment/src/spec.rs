@@ -36,16 +36,6 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
-/// The named futures in the order "all" expands to.
-pub const FUTURES: [&str; 5] = [
-    "baseline",
-    "user-utopia",
-    "wild-west",
-    "big-brother",
-    "big-business",
-];
-/// The named packages in the order "all" expands to.
-pub const PACKAGES: [&str; 4] = ["none", "narrow", "broad", "all"];
 /// Experiment files larger than this are refused (they are hand-written).
 const MAX_FILE_BYTES: u64 = 4 << 20;
 
@@ -211,28 +201,37 @@ pub fn parse(path: &Path, text: &str) -> Result<Experiment> {
         },
     };
     let base = path.parent().unwrap_or(Path::new("."));
-    let futures = names(&file.futures, &FUTURES)
-        .iter()
-        .map(|n| {
-            if n.ends_with(".toml") {
-                forces::load_scenario(&base.join(n))
-            } else {
-                forces::future(n)
-            }
-            .map_err(|e| at(file.futures.span(), "futures", e.message().to_string()))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let packages = names(&file.packages, &PACKAGES)
-        .iter()
-        .map(|n| {
-            if n.ends_with(".toml") {
-                policies::load_package(&base.join(n))
-            } else {
-                policies::package(n)
-            }
-            .map_err(|e| at(file.packages.span(), "packages", e.message().to_string()))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    // A name ending in .toml is a file of the user's, relative to the experiment file.
+    fn resolve<T>(
+        list: Vec<String>,
+        base: &Path,
+        from_file: fn(&Path) -> Result<T>,
+        named: fn(&str) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        list.iter()
+            .map(|n| {
+                if n.ends_with(".toml") {
+                    from_file(&base.join(n))
+                } else {
+                    named(n)
+                }
+            })
+            .collect()
+    }
+    let futures = resolve(
+        names(&file.futures, forces::future_names()?),
+        base,
+        forces::load_scenario,
+        forces::future,
+    )
+    .map_err(|e| at(file.futures.span(), "futures", e.message().to_string()))?;
+    let packages = resolve(
+        names(&file.packages, policies::package_names()?),
+        base,
+        policies::load_package,
+        policies::package,
+    )
+    .map_err(|e| at(file.packages.span(), "packages", e.message().to_string()))?;
     for (list, field, span) in [
         (
             futures.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
@@ -312,13 +311,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Experiment> {
     })
 }
 
-fn names(v: &Spanned<NamesOrAll>, all: &[&str]) -> Vec<String> {
+/// The names listed, with "all" standing for every named preset.
+fn names(v: &Spanned<NamesOrAll>, all: Vec<String>) -> Vec<String> {
     match v.get_ref() {
-        NamesOrAll::One(s) if s == "all" => all.iter().map(|s| s.to_string()).collect(),
+        NamesOrAll::One(s) if s == "all" => all,
         NamesOrAll::One(s) => vec![s.clone()],
-        NamesOrAll::Many(list) if list.len() == 1 && list[0] == "all" => {
-            all.iter().map(|s| s.to_string()).collect()
-        }
+        NamesOrAll::Many(list) if list.len() == 1 && list[0] == "all" => all,
         NamesOrAll::Many(list) => list.clone(),
     }
 }

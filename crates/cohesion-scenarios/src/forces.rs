@@ -117,6 +117,11 @@ pub fn future(name: &str) -> Result<Scenario> {
     })
 }
 
+/// The named futures, in the order of `data/futures.toml`.
+pub fn future_names() -> Result<Vec<String>> {
+    Ok(futures()?.future.into_iter().map(|r| r.name).collect())
+}
+
 pub fn baseline() -> Result<Scenario> {
     future("baseline")
 }

@@ -63,6 +63,11 @@ pub fn catalogue() -> Result<Catalogue> {
     Ok(c)
 }
 
+/// The named packages, in the order of `data/policies.toml`.
+pub fn package_names() -> Result<Vec<String>> {
+    Ok(catalogue()?.package.into_iter().map(|p| p.name).collect())
+}
+
 pub fn package(name: &str) -> Result<Package> {
     let c = catalogue()?;
     let names: Vec<String> = c.package.iter().map(|p| p.name.clone()).collect();

@@ -11,13 +11,6 @@ use cohesion_scenarios::{forces, policies};
 use std::io::Write;
 use std::path::PathBuf;
 
-pub const FUTURES: [&str; 5] = [
-    "baseline",
-    "user-utopia",
-    "wild-west",
-    "big-brother",
-    "big-business",
-];
 pub const PACKAGES: [&str; 2] = ["narrow", "broad"];
 
 #[derive(clap::Args, Debug)]
@@ -43,9 +36,10 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         ..Default::default()
     };
     let mut runs = Vec::new();
-    let total = FUTURES.len() * PACKAGES.len();
+    let futures = forces::future_names()?;
+    let total = futures.len() * PACKAGES.len();
     let started = std::time::Instant::now();
-    for future in FUTURES {
+    for future in &futures {
         for package in PACKAGES {
             let scenario = forces::future(future)?;
             let pk = policies::package(package)?;
