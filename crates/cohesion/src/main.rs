@@ -31,6 +31,8 @@ enum Command {
     Cib(cohesion_cib::cli::CibArgs),
     /// Corpus-assisted discourse analysis: import, KWIC, statistics, CQP, CDA markers, coding.
     Corpus(cohesion_discourse::cli::CorpusArgs),
+    /// The classic models (Schelling, Deffuant) as benchmarks B1 and B2, sequential or parallel.
+    Classic(cohesion_classic::cli::ClassicArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Command::Params(args) => cmd::params::run(&args),
         Command::Cib(args) => cohesion_cib::cli::run(&args),
         Command::Corpus(args) => cohesion_discourse::cli::run(&args),
+        Command::Classic(args) => cohesion_classic::cli::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
