@@ -118,8 +118,13 @@ impl Town {
     /// Like and occupied neighbours of cell `c` for group `group` (Moore, wrapping).
     #[inline]
     pub fn neighbours(&self, c: usize, group: u8) -> (u32, u32) {
+        self.neighbours_at(c / self.side, c % self.side, group)
+    }
+
+    /// Like and occupied neighbours of the cell in row `y`, column `x`.
+    #[inline]
+    fn neighbours_at(&self, y: usize, x: usize, group: u8) -> (u32, u32) {
         let l = self.side;
-        let (y, x) = (c / l, c % l);
         let xs = [
             if x == 0 { l - 1 } else { x - 1 },
             x,
@@ -210,10 +215,16 @@ impl Town {
             .into_par_iter()
             .flat_map_iter(|block| {
                 let rows = block * ROWS_PER_TASK..((block + 1) * ROWS_PER_TASK).min(l);
-                (rows.start * l..rows.end * l).filter_map(|c| {
-                    let g = self.cell[c];
-                    (g != EMPTY && !self.happy_at(c, g)).then_some(self.occupant[c])
-                })
+                rows.flat_map(move |y| (0..l).map(move |x| (y, x)))
+                    .filter_map(|(y, x)| {
+                        let c = y * l + x;
+                        let g = self.cell[c];
+                        if g == EMPTY {
+                            return None;
+                        }
+                        let (like, occupied) = self.neighbours_at(y, x, g);
+                        (8 * like < 3 * occupied).then_some(self.occupant[c])
+                    })
             })
             .collect();
         let base = Stream::base(seed, step, Purpose::ClassicStep);
