@@ -9,6 +9,9 @@ use cohesion_model::network::{Focus, Ties};
 use cohesion_model::rng::{Purpose, Stream};
 use rayon::prelude::*;
 
+/// The largest network accepted: at mean degree 20 about 6 GB for the ties and their colouring.
+pub const MAX_AGENTS: usize = 20_000_000;
+
 /// G(N, M) with M = N·mean_degree/2 distinct edges.
 pub fn erdos_renyi(n: usize, mean_degree: usize, seed: u64) -> Result<Ties, String> {
     if n < 3 || n > u32::MAX as usize / 2 {
@@ -16,8 +19,9 @@ pub fn erdos_renyi(n: usize, mean_degree: usize, seed: u64) -> Result<Ties, Stri
             "number of agents {n} is out of range 3..=2147483647"
         ));
     }
-    // At most half of all pairs, so that drawing distinct edges by rejection stays quick.
-    let densest = (n - 1) / 2;
+    // At most half of all pairs, so that drawing distinct edges by rejection stays quick, and at
+    // most 100, so that the largest degree stays below the tie capacity of 255.
+    let densest = ((n - 1) / 2).min(100);
     if mean_degree == 0 || mean_degree > densest {
         return Err(format!(
             "mean degree {mean_degree} is out of range 1..={densest} for {n} agents"

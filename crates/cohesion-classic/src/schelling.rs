@@ -21,6 +21,8 @@ const VACANT: u32 = u32::MAX;
 /// The share of occupied cells (benchmarks.md: 80 %), as a fraction 4/5.
 pub const DENSITY_NUM: usize = 4;
 pub const DENSITY_DEN: usize = 5;
+/// The largest grid side accepted (2.7·10⁸ cells, about 4 GB of state).
+pub const MAX_SIDE: usize = 16_384;
 /// Cells handed to one parallel task when scanning the grid.
 const ROWS_PER_TASK: usize = 8;
 
@@ -308,9 +310,10 @@ impl Town {
 }
 
 fn check_side(side: usize) -> Result<(), String> {
-    // Below 3 a cell would count one neighbour twice; above 65 535 cells overflow u32 ids.
-    if !(3..=65_535).contains(&side) {
-        return Err(format!("grid side {side} is out of range 3..=65535"));
+    // Below 3 a cell would count one neighbour twice; the upper bound keeps the town within
+    // a few GB (9 bytes per cell plus 9 per agent).
+    if !(3..=MAX_SIDE).contains(&side) {
+        return Err(format!("grid side {side} is out of range 3..={MAX_SIDE}"));
     }
     Ok(())
 }
