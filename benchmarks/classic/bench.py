@@ -58,10 +58,13 @@ def run_once(framework, model, size, seed):
         line = line.strip()
         if line.startswith("Maximum resident set size"):
             record["peak_mib"] = int(line.split(":")[-1]) / 1024
+        if line.startswith(("User time", "System time")):
+            record["cpu_s"] = record.get("cpu_s", 0.0) + float(line.split(":")[-1])
         if line.startswith("Elapsed (wall clock)"):
             clock = line.split(": ")[-1].split(":")
             record["wall_s"] = sum(float(x) * 60 ** i for i, x in enumerate(reversed(clock)))
-    record.update(framework=framework, model=model, size=size)
+    record.update(framework=framework, model=model, size=size,
+                  load=float(open("/proc/loadavg").read().split()[0]))
     return record
 
 
@@ -92,15 +95,16 @@ def table(mode, frameworks):
         for r in records:
             f.write(json.dumps(r) + "\n")
     ours = {(r["model"], r["size"], r["framework"]): r["run_s"] for r in records}
-    head = ("model", "size", "framework", "repeats", "setup_s", "step_s", "wall_s", "activ/s",
-            "peak_MiB", "x_ours_seq", "x_ours_par")
+    head = ("model", "size", "framework", "repeats", "setup_s", "step_s", "wall_s", "cpu_s",
+            "activ/s", "peak_MiB", "load", "x_ours_seq", "x_ours_par")
     rows = []
     for r in records:
         seq = ours.get((r["model"], r["size"], "ours-seq"))
         par = ours.get((r["model"], r["size"], "ours-par"))
         rows.append((r["model"], str(r["size"]), r["framework"], str(r["repeats"]),
                      f"{r['setup_s']:.3f}", f"{r['run_s']:.3f}", f"{r['wall_s']:.2f}",
-                     f"{r['activations'] / r['run_s'] / 1e6:.2f}M", f"{r['peak_mib']:.1f}",
+                     f"{r['cpu_s']:.2f}", f"{r['activations'] / r['run_s'] / 1e6:.2f}M",
+                     f"{r['peak_mib']:.1f}", f"{r['load']:.1f}",
                      f"{r['run_s'] / seq:.2f}" if seq else "-",
                      f"{r['run_s'] / par:.2f}" if par else "-"))
     print_table(head, rows)

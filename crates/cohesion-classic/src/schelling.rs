@@ -229,6 +229,9 @@ impl Town {
                     })
             })
             .collect();
+        if unhappy.is_empty() {
+            return 0;
+        }
         let base = Stream::base(seed, step, Purpose::ClassicStep);
         let free = self.empties.len();
         // (slot, priority, agent): unique keys, so the sorted order is the same for any split.
