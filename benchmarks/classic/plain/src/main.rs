@@ -1,6 +1,7 @@
 //! B1 (Schelling) and B2 (Deffuant) as plain single-threaded loops: flat vectors, a CSR graph,
 //! one `SmallRng`. Usage: `classic-plain schelling L STEPS SEED` or
-//! `classic-plain deffuant N STEPS SEED`; prints one JSON object.
+//! `classic-plain deffuant N STEPS SEED` (or `classic-plain stream MIB REPEATS 0`, a STREAM-like
+//! copy); prints one JSON object.
 
 use rand::rngs::SmallRng;
 use rand::seq::SliceRandom;
@@ -19,6 +20,8 @@ fn main() {
     match args[1].as_str() {
         "schelling" => schelling(size, steps, seed),
         "deffuant" => deffuant(size, steps, seed),
+        // SIZE = MiB per array, STEPS = repeats (SEED unused).
+        "stream" => stream_copy(size, steps),
         other => {
             eprintln!("unknown model {other}");
             std::process::exit(2);
@@ -162,5 +165,25 @@ fn deffuant(n: usize, steps: usize, seed: u64) {
     println!(
         "{{\"model\":\"deffuant\",\"framework\":\"plain\",\"size\":{n},\"agents\":{n},\"steps\":{steps},\"seed\":{seed},\"setup_s\":{setup},\"run_s\":{run},\"activations\":{},\"clusters\":{clusters},\"large_clusters\":{large}}}",
         n * steps
+    );
+}
+
+/// A STREAM-like copy (McCalpin's "Copy" kernel, a[i] = b[i] over arrays far larger than the
+/// caches), the memory-bandwidth reference for B3: prints GB/s counting the bytes read and written.
+pub fn stream_copy(mib: usize, repeats: usize) {
+    let n = mib * 1024 * 1024 / 8;
+    let source: Vec<f64> = (0..n).map(|i| i as f64).collect();
+    let mut target = vec![0.0f64; n];
+    let mut best = f64::INFINITY;
+    for _ in 0..repeats {
+        let started = Instant::now();
+        target.copy_from_slice(&source);
+        best = best.min(started.elapsed().as_secs_f64());
+        std::hint::black_box(&mut target);
+    }
+    let bytes = 2.0 * 8.0 * n as f64;
+    println!(
+        "{{\"kernel\":\"copy\",\"array_mib\":{mib},\"repeats\":{repeats},\"best_s\":{best},\"gb_per_s\":{}}}",
+        bytes / best / 1e9
     );
 }
