@@ -39,6 +39,10 @@ pub enum Purpose {
     Withdrawal,
     Policy,
     Economy,
+    /// Setting up a classic benchmark model (placement, graph, initial opinions).
+    ClassicSetup,
+    /// Activation order and draws of a classic benchmark model's step.
+    ClassicStep,
 }
 
 #[derive(Clone, Debug)]

@@ -36,6 +36,8 @@ enum Command {
     Experiment(cmd::experiment::ExperimentArgs),
     /// Keep developments in sight: import CBS/Eurostat series, check them against model bands.
     Monitor(cohesion_monitor::cli::MonitorArgs),
+    /// The classic models (Schelling, Deffuant) as benchmarks B1 and B2, sequential or parallel.
+    Classic(cohesion_classic::cli::ClassicArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::Corpus(args) => cohesion_discourse::cli::run(&args),
         Command::Experiment(args) => cmd::experiment::run(&args),
         Command::Monitor(args) => cohesion_monitor::cli::run(&args),
+        Command::Classic(args) => cohesion_classic::cli::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
