@@ -550,8 +550,8 @@ fn probe_cost(e: &Experiment, plan: &Plan) -> Result<(f64, f64)> {
 }
 
 /// Compressed size of a kept row and the fixed size of a part (schema and metadata),
-/// measured on written parts (see docs/experiments.md).
-const BYTES_PER_ROW: f64 = 9.0;
+/// measured on written parts (B4: 10.2 bytes per row; benchmarks/experiments/RESULTS.md).
+const BYTES_PER_ROW: f64 = 10.2;
 const PART_OVERHEAD: f64 = 4096.0;
 
 fn human_duration(s: f64) -> String {
