@@ -34,6 +34,8 @@ enum Command {
     /// Policy experiments: many runs over futures, packages and uncertainties; robustness,
     /// scenario discovery and sensitivity.
     Experiment(cmd::experiment::ExperimentArgs),
+    /// The web app: scenario dashboard and live workshops (JSON API under /api/).
+    Serve(cohesion_serve::cli::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Cib(args) => cohesion_cib::cli::run(&args),
         Command::Corpus(args) => cohesion_discourse::cli::run(&args),
         Command::Experiment(args) => cmd::experiment::run(&args),
+        Command::Serve(args) => cohesion_serve::cli::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
