@@ -433,7 +433,8 @@ function lineChart(result, ind, groupKey) {
 }
 
 function resultView(id, result) {
-  const indSel = el("select", { id: "indicator" }, Object.keys(result.series).map(i => el("option", { value: i, text: i })));
+  const order = ((metaCache && metaCache.indicators) || Object.keys(result.series)).filter(i => result.series[i]);
+  const indSel = el("select", { id: "indicator" }, order.map(i => el("option", { value: i, text: i + (result.units && result.units[i] ? " (" + result.units[i] + ")" : "") })));
   const grpSel = el("select", { id: "groupset" }, Object.keys(GROUP_SETS).map(k => el("option", { value: k, text: t(k) })));
   const box = el("div", {});
   const draw = () => box.replaceChildren(lineChart(result, indSel.value, grpSel.value));

@@ -134,6 +134,12 @@ try {
   await dash.setViewportSize({ width: 390, height: 844 });
   await shot(dash, "05-dashboard-phone");
 
+  // ---- policy × future heatmap
+  await dash.click("#heat");
+  await dash.waitForSelector("#heatmap-table", { timeout: 180000 });
+  const heat = await dash.$$eval("#heatmap-table tbody td", tds => tds.map(t => Number(t.textContent)));
+  check(heat.length === 20 && heat.every(Number.isFinite), `heatmap has ${heat.length} finite cells (4 packages × 5 futures)`);
+
   // ---- language switch
   await dash.click("#lang");
   await dash.waitForFunction(() => document.documentElement.lang === "nl");

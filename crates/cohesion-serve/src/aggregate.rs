@@ -40,8 +40,10 @@ pub fn workshop_cib(study: &Cib, names: &[String]) -> Result<Cib, String> {
         }
     }
     for (name, fv) in &study.futures {
-        let mapped: Option<Vec<(usize, u8)>> =
-            fv.iter().map(|&(d, v)| new_index(d).map(|d| (d, v))).collect();
+        let mapped: Option<Vec<(usize, u8)>> = fv
+            .iter()
+            .map(|&(d, v)| new_index(d).map(|d| (d, v)))
+            .collect();
         if let Some(mapped) = mapped.filter(|m| !m.is_empty()) {
             cib.futures.push((name.clone(), mapped));
         }
@@ -52,7 +54,11 @@ pub fn workshop_cib(study: &Cib, names: &[String]) -> Result<Cib, String> {
 /// Ordered descriptor pairs (acting, impacted), acting-major.
 pub fn pairs(descriptors: usize) -> Vec<(usize, usize)> {
     (0..descriptors)
-        .flat_map(|a| (0..descriptors).filter(move |&b| b != a).map(move |b| (a, b)))
+        .flat_map(|a| {
+            (0..descriptors)
+                .filter(move |&b| b != a)
+                .map(move |b| (a, b))
+        })
         .collect()
 }
 
@@ -158,7 +164,11 @@ pub fn consistent(cib: &Cib, limit: usize) -> CibResult {
                     .zip(&f.scenario)
                     .map(|(d, &v)| (d.name.clone(), d.variants[v as usize].clone()))
                     .collect(),
-                futures: cib.futures_of(&f.scenario).iter().map(|s| s.to_string()).collect(),
+                futures: cib
+                    .futures_of(&f.scenario)
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
                 tis: f.tis as f64 / scale,
             })
             .collect(),
@@ -192,7 +202,9 @@ pub fn forces_of(
 pub fn rounded(mean: &Cib) -> Cib {
     let mut c = mean.clone();
     let s = c.scale.max(1) as f64;
-    c.cells.iter_mut().for_each(|v| *v = (*v as f64 / s).round() as i32);
+    c.cells
+        .iter_mut()
+        .for_each(|v| *v = (*v as f64 / s).round() as i32);
     c.scale = 1;
     c
 }
@@ -215,7 +227,11 @@ mod tests {
         let w = workshop_cib(&s, &names).unwrap();
         assert_eq!(w.descriptors[0].name, "digital_autonomy");
         assert_eq!(w.mapping.len(), 2);
-        let pv = w.mapping.iter().find(|m| m.force == "public_values").unwrap();
+        let pv = w
+            .mapping
+            .iter()
+            .find(|m| m.force == "public_values")
+            .unwrap();
         assert_eq!(pv.descriptor, 1);
         assert!(w.cells.iter().all(|&c| c == 0));
         assert!(workshop_cib(&s, &["nope".to_string(), "public_values".to_string()]).is_err());
@@ -251,21 +267,35 @@ mod tests {
     #[test]
     fn mean_matrix_skips_open_cells_and_finds_the_agreed_scenario() {
         let s = study();
-        let names: Vec<String> = ["public_values", "digital_autonomy"].map(String::from).to_vec();
+        let names: Vec<String> = ["public_values", "digital_autonomy"]
+            .map(String::from)
+            .to_vec();
         let w = workshop_cib(&s, &names).unwrap();
         // variants: 0 strong, 1 weak, 2 high, 3 low; both judges make strong <-> high support
         // each other, one judge also scores weak -> low (the other leaves it open)
         let a = judge_cib(&w, "a", &[(0, 2, 3), (0, 3, -3), (2, 0, 2), (2, 1, -2)]);
-        let b = judge_cib(&w, "b", &[(0, 2, 1), (0, 3, -1), (2, 0, 2), (2, 1, -2), (1, 3, 2)]);
+        let b = judge_cib(
+            &w,
+            "b",
+            &[(0, 2, 1), (0, 3, -1), (2, 0, 2), (2, 1, -2), (1, 3, 2)],
+        );
         let m = mean_cib(&w, &[a, b]);
         let k = m.scale as f64;
         assert_eq!(m.cell(0, 2) as f64 / k, 2.0);
-        assert_eq!(m.cell(1, 3) as f64 / k, 2.0, "one judge's cell is their value, not halved");
+        assert_eq!(
+            m.cell(1, 3) as f64 / k,
+            2.0,
+            "one judge's cell is their value, not halved"
+        );
         let r = consistent(&m, 10);
         assert!(r.scenarios.iter().any(|s| s.variants == vec![0, 0]));
         assert!(!r.scenarios.iter().any(|s| s.variants == vec![0, 1]));
         assert_eq!(r.space, 4);
-        let f = forces_of(&m, &[0, 0], cohesion_scenarios::forces::baseline().unwrap().forces);
+        let f = forces_of(
+            &m,
+            &[0, 0],
+            cohesion_scenarios::forces::baseline().unwrap().forces,
+        );
         assert_eq!(f.public_values, 0.85);
         assert_eq!(f.digital_autonomy, 0.85);
         assert_eq!(rounded(&m).cell(0, 2), 2);

@@ -106,12 +106,18 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(assets::openapi))
         .route("/meta", get(runs::meta))
         .route("/workshops", post(workshop::create))
-        .route("/workshops/{code}", get(workshop::info).delete(workshop::delete))
+        .route(
+            "/workshops/{code}",
+            get(workshop::info).delete(workshop::delete),
+        )
         .route("/workshops/{code}/summary", get(workshop::summary))
         .route("/workshops/{code}/join", post(workshop::join))
         .route("/workshops/{code}/me", get(workshop::me))
         .route("/workshops/{code}/me/answers", put(workshop::submit_own))
-        .route("/workshops/{code}/participants", post(workshop::add_participant))
+        .route(
+            "/workshops/{code}/participants",
+            post(workshop::add_participant),
+        )
         .route(
             "/workshops/{code}/participants/{id}/answers",
             get(workshop::answers_of).put(workshop::submit_for),
@@ -133,7 +139,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(assets::serve)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(security_headers))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            panic_response,
+        ))
         .with_state(state)
 }
 
@@ -183,8 +191,14 @@ async fn security_headers(req: Request, next: Next) -> Response {
              object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
         ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -24,7 +24,13 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
 /// The futures of `data/futures.toml`, in the order the pages list them.
-pub const FUTURES: [&str; 5] = ["baseline", "user-utopia", "wild-west", "big-brother", "big-business"];
+pub const FUTURES: [&str; 5] = [
+    "baseline",
+    "user-utopia",
+    "wild-west",
+    "big-brother",
+    "big-business",
+];
 /// Indicators the charts offer.
 pub const KEY_INDICATORS: [&str; 8] = [
     "cohesion_index",
@@ -38,8 +44,21 @@ pub const KEY_INDICATORS: [&str; 8] = [
 ];
 /// Groups the charts offer (DESIGN §4: education, income quintile, age, top 10 %, top 1 %).
 pub const GROUPS: [&str; 15] = [
-    "all", "edu_low", "edu_middle", "edu_high", "income_q1", "income_q2", "income_q3", "income_q4",
-    "income_q5", "age_18_34", "age_35_54", "age_55_74", "age_75_plus", "top10", "top1",
+    "all",
+    "edu_low",
+    "edu_middle",
+    "edu_high",
+    "income_q1",
+    "income_q2",
+    "income_q3",
+    "income_q4",
+    "income_q5",
+    "age_18_34",
+    "age_35_54",
+    "age_55_74",
+    "age_75_plus",
+    "top10",
+    "top1",
 ];
 pub const MAX_AGENTS: usize = 20_000;
 pub const MAX_SEEDS: u32 = 10;
@@ -78,7 +97,7 @@ pub struct HeatmapRequest {
 
 enum Work {
     Run {
-        scenario: Scenario,
+        scenario: Box<Scenario>,
         package: Package,
         agents: usize,
         seeds: u32,
@@ -137,9 +156,15 @@ impl Queue {
 
     fn push(&self, label: String, work: Work, total: u64) -> ApiResult<(u64, usize)> {
         let mut jobs = self.lock();
-        let ahead = jobs.values().filter(|j| j.state == "queued" || j.state == "running").count();
+        let ahead = jobs
+            .values()
+            .filter(|j| j.state == "queued" || j.state == "running")
+            .count();
         if ahead >= MAX_PENDING {
-            return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "the run queue is full; wait for runs to finish"));
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "the run queue is full; wait for runs to finish",
+            ));
         }
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         jobs.insert(
@@ -161,7 +186,10 @@ impl Queue {
             .filter(|(_, j)| !matches!(j.state, "queued" | "running"))
             .map(|(&k, _)| k)
             .collect();
-        for k in finished.iter().take(finished.len().saturating_sub(KEEP_FINISHED)) {
+        for k in finished
+            .iter()
+            .take(finished.len().saturating_sub(KEEP_FINISHED))
+        {
             jobs.remove(k);
         }
         drop(jobs);
@@ -189,10 +217,18 @@ fn work_on(jobs: &Mutex<BTreeMap<u64, Job>>, id: u64) {
     let Some(work) = work else { return };
     // a panic in the model must not kill the worker: the job fails, the queue goes on
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match work {
-        Work::Run { scenario, package, agents, seeds, years } => {
-            run_bands(&scenario, &package, agents, seeds, years, &done, &cancel)
-        }
-        Work::Heatmap { agents, years, seed } => heatmap_grid(agents, years, seed, &done, &cancel),
+        Work::Run {
+            scenario,
+            package,
+            agents,
+            seeds,
+            years,
+        } => run_bands(&scenario, &package, agents, seeds, years, &done, &cancel),
+        Work::Heatmap {
+            agents,
+            years,
+            seed,
+        } => heatmap_grid(agents, years, seed, &done, &cancel),
     }));
     let mut j = lock();
     let Some(job) = j.get_mut(&id) else { return };
@@ -224,7 +260,12 @@ fn simulate(
     done: &AtomicU64,
     cancel: &AtomicBool,
 ) -> Option<Vec<cohesion_model::Row>> {
-    let cfg = RunConfig { agents, years, seed, ..RunConfig::default() };
+    let cfg = RunConfig {
+        agents,
+        years,
+        seed,
+        ..RunConfig::default()
+    };
     let mut w = World::new(&cfg, &sched[0]);
     let mut rows = indicators::compute(&w, &sched[0]);
     for y in 1..=years as usize {
@@ -250,7 +291,8 @@ fn run_bands(
     done: &AtomicU64,
     cancel: &AtomicBool,
 ) -> Outcome {
-    let sched = cohesion_scenarios::schedule(scenario, package, years).map_err(|e| e.to_string())?;
+    let sched =
+        cohesion_scenarios::schedule(scenario, package, years).map_err(|e| e.to_string())?;
     let mut per_seed = Vec::new();
     for seed in 1..=seeds as u64 {
         match simulate(&sched, agents, years, seed, done, cancel) {
@@ -269,7 +311,10 @@ fn run_bands(
             for &y in &year_list {
                 let vals: Vec<f64> = per_seed
                     .iter()
-                    .filter_map(|rows| rows.iter().find(|r| r.year == y && r.group == g && r.indicator == ind))
+                    .filter_map(|rows| {
+                        rows.iter()
+                            .find(|r| r.year == y && r.group == g && r.indicator == ind)
+                    })
                     .map(|r| r.value)
                     .filter(|v| v.is_finite())
                     .collect();
@@ -290,7 +335,13 @@ fn run_bands(
     let _ = wtr.write_record(["seed", "year", "group", "indicator", "value"]);
     for (s, rows) in per_seed.iter().enumerate() {
         for r in rows {
-            let _ = wtr.write_record([(s + 1).to_string(), r.year.to_string(), r.group.clone(), r.indicator.to_string(), r.value.to_string()]);
+            let _ = wtr.write_record([
+                (s + 1).to_string(),
+                r.year.to_string(),
+                r.group.clone(),
+                r.indicator.to_string(),
+                r.value.to_string(),
+            ]);
         }
     }
     let csv = wtr.into_inner().map_err(|e| e.to_string())?;
@@ -301,10 +352,18 @@ fn run_bands(
 }
 
 fn package_names() -> Vec<String> {
-    policies::catalogue().map(|c| c.package.iter().map(|p| p.name.clone()).collect()).unwrap_or_default()
+    policies::catalogue()
+        .map(|c| c.package.iter().map(|p| p.name.clone()).collect())
+        .unwrap_or_default()
 }
 
-fn heatmap_grid(agents: usize, years: u32, seed: u64, done: &AtomicU64, cancel: &AtomicBool) -> Outcome {
+fn heatmap_grid(
+    agents: usize,
+    years: u32,
+    seed: u64,
+    done: &AtomicU64,
+    cancel: &AtomicBool,
+) -> Outcome {
     let packages = package_names();
     let mut values = Vec::new();
     for p in &packages {
@@ -312,7 +371,8 @@ fn heatmap_grid(agents: usize, years: u32, seed: u64, done: &AtomicU64, cancel: 
         let mut row = Vec::new();
         for f in FUTURES {
             let scenario = forces::future(f).map_err(|e| e.to_string())?;
-            let sched = cohesion_scenarios::schedule(&scenario, &package, years).map_err(|e| e.to_string())?;
+            let sched = cohesion_scenarios::schedule(&scenario, &package, years)
+                .map_err(|e| e.to_string())?;
             let Some(rows) = simulate(&sched, agents, years, seed.max(1), done, cancel) else {
                 return Ok(None);
             };
@@ -343,24 +403,33 @@ pub async fn meta() -> ApiResult<Json<Value>> {
         .iter()
         .map(|p| json!({"name": p.name, "description": p.description}))
         .collect();
-    let study = cohesion_cib::format_toml::parse(cohesion_cib::STUDY_TOML, std::path::Path::new("study"))?;
+    let study =
+        cohesion_cib::format_toml::parse(cohesion_cib::STUDY_TOML, std::path::Path::new("study"))?;
     let descriptors: Vec<Value> = study
         .descriptors
         .iter()
-        .map(|d| json!({"name": d.name, "variants": d.variants, "description": d.description,
-                        "force": cohesion_cib::FORCES.contains(&d.name.as_str())}))
+        .map(|d| {
+            json!({"name": d.name, "variants": d.variants, "description": d.description,
+                        "force": cohesion_cib::FORCES.contains(&d.name.as_str())})
+        })
         .collect();
-    Ok(Json(json!({"futures": futures, "packages": packages, "forces": cohesion_scenarios::FORCE_NAMES,
+    Ok(Json(
+        json!({"futures": futures, "packages": packages, "forces": cohesion_scenarios::FORCE_NAMES,
         "indicators": KEY_INDICATORS, "groups": GROUPS, "descriptors": descriptors,
-        "limits": {"agents": [100, MAX_AGENTS], "seeds": [1, MAX_SEEDS], "years": [1, 50]}})))
+        "limits": {"agents": [100, MAX_AGENTS], "seeds": [1, MAX_SEEDS], "years": [1, 50]}}),
+    ))
 }
 
 fn resolve(req: &RunRequest) -> ApiResult<(Scenario, Package)> {
     if !(100..=MAX_AGENTS).contains(&req.agents) {
-        return Err(ApiError::unprocessable(format!("agents must be in 100..{MAX_AGENTS}")));
+        return Err(ApiError::unprocessable(format!(
+            "agents must be in 100..{MAX_AGENTS}"
+        )));
     }
     if !(1..=MAX_SEEDS).contains(&req.seeds) {
-        return Err(ApiError::unprocessable(format!("seeds must be in 1..{MAX_SEEDS}")));
+        return Err(ApiError::unprocessable(format!(
+            "seeds must be in 1..{MAX_SEEDS}"
+        )));
     }
     if !(1..=50).contains(&req.years) {
         return Err(ApiError::unprocessable("years must be in 1..50"));
@@ -370,7 +439,9 @@ fn resolve(req: &RunRequest) -> ApiResult<(Scenario, Package)> {
         let mut v = scenario.forces;
         for (name, &x) in f {
             if !(0.0..=1.0).contains(&x) {
-                return Err(ApiError::unprocessable(format!("force `{name}` = {x} is outside 0..1")));
+                return Err(ApiError::unprocessable(format!(
+                    "force `{name}` = {x} is outside 0..1"
+                )));
             }
             match name.as_str() {
                 "public_values" => v.public_values = x,
@@ -391,40 +462,80 @@ fn resolve(req: &RunRequest) -> ApiResult<(Scenario, Package)> {
 
 pub fn enqueue(st: &AppState, req: RunRequest) -> ApiResult<Response> {
     let (scenario, package) = resolve(&req)?;
-    let label = req.label.clone().unwrap_or_else(|| format!("{} × {}", scenario.name, package.name));
+    let label = req
+        .label
+        .clone()
+        .unwrap_or_else(|| format!("{} × {}", scenario.name, package.name));
     let total = req.seeds as u64 * req.years as u64;
-    let work = Work::Run { scenario, package, agents: req.agents, seeds: req.seeds, years: req.years };
+    let work = Work::Run {
+        scenario: Box::new(scenario),
+        package,
+        agents: req.agents,
+        seeds: req.seeds,
+        years: req.years,
+    };
     let (id, ahead) = st.runs.push(label, work, total)?;
-    Ok((StatusCode::ACCEPTED, Json(json!({"id": id, "queued_ahead": ahead}))).into_response())
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({"id": id, "queued_ahead": ahead})),
+    )
+        .into_response())
 }
 
-pub async fn submit(State(st): State<AppState>, JsonBody(req): JsonBody<RunRequest>) -> ApiResult<Response> {
+pub async fn submit(
+    State(st): State<AppState>,
+    JsonBody(req): JsonBody<RunRequest>,
+) -> ApiResult<Response> {
     enqueue(&st, req)
 }
 
-pub async fn heatmap(State(st): State<AppState>, JsonBody(req): JsonBody<HeatmapRequest>) -> ApiResult<Response> {
+pub async fn heatmap(
+    State(st): State<AppState>,
+    JsonBody(req): JsonBody<HeatmapRequest>,
+) -> ApiResult<Response> {
     if !(100..=5_000).contains(&req.agents) || !(1..=50).contains(&req.years) {
-        return Err(ApiError::unprocessable("heatmap: agents must be in 100..5000 and years in 1..50"));
+        return Err(ApiError::unprocessable(
+            "heatmap: agents must be in 100..5000 and years in 1..50",
+        ));
     }
     let total = (package_names().len() * FUTURES.len()) as u64 * req.years as u64;
-    let work = Work::Heatmap { agents: req.agents, years: req.years, seed: req.seed };
-    let (id, ahead) = st.runs.push("policy × future heatmap".into(), work, total)?;
-    Ok((StatusCode::ACCEPTED, Json(json!({"id": id, "queued_ahead": ahead}))).into_response())
+    let work = Work::Heatmap {
+        agents: req.agents,
+        years: req.years,
+        seed: req.seed,
+    };
+    let (id, ahead) = st
+        .runs
+        .push("policy × future heatmap".into(), work, total)?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({"id": id, "queued_ahead": ahead})),
+    )
+        .into_response())
 }
 
 pub async fn status(State(st): State<AppState>, Path(id): Path<u64>) -> ApiResult<Json<Value>> {
     let jobs = st.runs.lock();
-    let j = jobs.get(&id).ok_or_else(|| ApiError::not_found(format!("no run {id}")))?;
-    let ahead = jobs.iter().filter(|(&k, o)| k < id && matches!(o.state, "queued" | "running")).count();
-    Ok(Json(json!({"id": id, "label": j.label, "state": j.state, "error": j.error,
+    let j = jobs
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found(format!("no run {id}")))?;
+    let ahead = jobs
+        .iter()
+        .filter(|(&k, o)| k < id && matches!(o.state, "queued" | "running"))
+        .count();
+    Ok(Json(
+        json!({"id": id, "label": j.label, "state": j.state, "error": j.error,
         "progress": {"done": j.done.load(Ordering::Relaxed), "total": j.total},
         "queued_ahead": if j.state == "queued" { ahead } else { 0 },
-        "result": j.result.as_deref()})))
+        "result": j.result.as_deref()}),
+    ))
 }
 
 pub async fn cancel(State(st): State<AppState>, Path(id): Path<u64>) -> ApiResult<Json<Value>> {
     let mut jobs = st.runs.lock();
-    let j = jobs.get_mut(&id).ok_or_else(|| ApiError::not_found(format!("no run {id}")))?;
+    let j = jobs
+        .get_mut(&id)
+        .ok_or_else(|| ApiError::not_found(format!("no run {id}")))?;
     j.cancel.store(true, Ordering::Relaxed);
     if j.state == "queued" {
         j.state = "cancelled";
@@ -435,8 +546,16 @@ pub async fn cancel(State(st): State<AppState>, Path(id): Path<u64>) -> ApiResul
 pub async fn csv(State(st): State<AppState>, Path(id): Path<u64>) -> ApiResult<Response> {
     let body = {
         let jobs = st.runs.lock();
-        let j = jobs.get(&id).ok_or_else(|| ApiError::not_found(format!("no run {id}")))?;
-        j.csv.clone().ok_or_else(|| ApiError::conflict("this run has no CSV (not finished, or a heatmap)"))?
+        let j = jobs
+            .get(&id)
+            .ok_or_else(|| ApiError::not_found(format!("no run {id}")))?;
+        j.csv
+            .clone()
+            .ok_or_else(|| ApiError::conflict("this run has no CSV (not finished, or a heatmap)"))?
     };
-    Ok(crate::workshop::download(&format!("run-{id}.csv"), "text/csv; charset=utf-8", body.to_vec()))
+    Ok(crate::workshop::download(
+        &format!("run-{id}.csv"),
+        "text/csv; charset=utf-8",
+        body.to_vec(),
+    ))
 }

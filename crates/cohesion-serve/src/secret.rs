@@ -83,7 +83,10 @@ mod tests {
         let b = join_code();
         assert!(is_well_formed(&a) && is_well_formed(&b));
         assert_ne!(a, b);
-        assert_eq!(normalise_code(&format!(" {}-{} ", &a[..5].to_lowercase(), &a[5..])), a);
+        assert_eq!(
+            normalise_code(&format!(" {}-{} ", &a[..5].to_lowercase(), &a[5..])),
+            a
+        );
         assert!(!is_well_formed("ABCDEFGHJ0"));
         assert!(!is_well_formed("ABC"));
     }

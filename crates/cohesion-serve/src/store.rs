@@ -74,7 +74,8 @@ impl Db {
         let conn = Connection::open(path).map_err(|e| {
             cohesion_io::Error::failure(format!("{}: cannot open database: {e}", path.display()))
         })?;
-        Self::init(conn).map_err(|e| cohesion_io::Error::failure(format!("{}: {e}", path.display())))
+        Self::init(conn)
+            .map_err(|e| cohesion_io::Error::failure(format!("{}: {e}", path.display())))
     }
 
     /// An in-memory database (tests).
@@ -142,10 +143,16 @@ mod tests {
         let mut c = Connection::open_in_memory().unwrap();
         migrate(&mut c).unwrap();
         migrate(&mut c).unwrap();
-        let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let v: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v as usize, MIGRATIONS.len());
         let n: i64 = c
-            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'submission'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'submission'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(n, 1);
     }
@@ -176,7 +183,9 @@ mod tests {
         }
         let db = Db::open(&path).unwrap();
         let c = db.conn.lock().unwrap();
-        let n: i64 = c.query_row("SELECT count(*) FROM workshop", [], |r| r.get(0)).unwrap();
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM workshop", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 1);
         drop(c);
         let _ = std::fs::remove_dir_all(&dir);

@@ -50,7 +50,8 @@ pub struct Workshop {
 
 impl Workshop {
     fn cib(&self, study: &Cib) -> ApiResult<Cib> {
-        let mut c = aggregate::workshop_cib(study, &self.descriptors).map_err(ApiError::internal)?;
+        let mut c =
+            aggregate::workshop_cib(study, &self.descriptors).map_err(ApiError::internal)?;
         c.range = self.range;
         c.title = Some(self.name.clone());
         Ok(c)
@@ -152,10 +153,14 @@ fn check_text(what: &str, s: &str, max: usize) -> ApiResult<String> {
         return Err(ApiError::unprocessable(format!("{what} is empty")));
     }
     if t.chars().count() > max {
-        return Err(ApiError::unprocessable(format!("{what} is longer than {max} characters")));
+        return Err(ApiError::unprocessable(format!(
+            "{what} is longer than {max} characters"
+        )));
     }
     if t.chars().any(char::is_control) {
-        return Err(ApiError::unprocessable(format!("{what} contains control characters")));
+        return Err(ApiError::unprocessable(format!(
+            "{what} contains control characters"
+        )));
     }
     Ok(t.to_string())
 }
@@ -186,7 +191,9 @@ pub async fn create(
 ) -> ApiResult<Response> {
     let name = check_text("name", &req.name, MAX_NAME)?;
     if req.group != "citizens" && req.group != "experts" {
-        return Err(ApiError::unprocessable("group must be `citizens` or `experts`"));
+        return Err(ApiError::unprocessable(
+            "group must be `citizens` or `experts`",
+        ));
     }
     aggregate::workshop_cib(&st.study, &req.descriptors).map_err(ApiError::unprocessable)?;
     let (lo, hi) = req.range;
@@ -196,7 +203,9 @@ pub async fn create(
         ));
     }
     if !(1..=200).contains(&req.pairs_per_participant) {
-        return Err(ApiError::unprocessable("pairs_per_participant must be in 1..200"));
+        return Err(ApiError::unprocessable(
+            "pairs_per_participant must be in 1..200",
+        ));
     }
     let code = secret::join_code();
     let fac = secret::token();
@@ -220,8 +229,10 @@ pub async fn create(
         Json(json!({"code": code, "join_url": join_url, "facilitator_url": format!("/facilitate?code={code}")})),
     )
         .into_response();
-    res.headers_mut()
-        .append(header::SET_COOKIE, set_cookie(&st, &fac_cookie(&code), &fac));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&st, &fac_cookie(&code), &fac),
+    );
     Ok(res)
 }
 
@@ -296,8 +307,10 @@ pub async fn join(
         }
     };
     let mut res = (StatusCode::CREATED, Json(json!({"participant": id}))).into_response();
-    res.headers_mut()
-        .append(header::SET_COOKIE, set_cookie(&st, &part_cookie(&code), &token));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&st, &part_cookie(&code), &token),
+    );
     Ok(res)
 }
 
@@ -352,7 +365,9 @@ pub async fn add_participant(
     let code = checked_code(&code)?;
     let nick = check_text("nickname", &req.nickname, MAX_NICK)?;
     if !req.consent {
-        return Err(ApiError::unprocessable("record the participant's consent first"));
+        return Err(ApiError::unprocessable(
+            "record the participant's consent first",
+        ));
     }
     let th = secret::hash(&secret::token());
     let id = st
@@ -404,7 +419,9 @@ fn in_range(what: &str, v: i64, (lo, hi): (i64, i64)) -> ApiResult<()> {
     if (lo..=hi).contains(&v) {
         Ok(())
     } else {
-        Err(ApiError::unprocessable(format!("{what} = {v} is outside {lo}..{hi}")))
+        Err(ApiError::unprocessable(format!(
+            "{what} = {v} is outside {lo}..{hi}"
+        )))
     }
 }
 
@@ -412,8 +429,9 @@ fn check_answers(w: &Workshop, cib: &Cib, seat: usize, a: &Answers) -> ApiResult
     let assigned = aggregate::assigned(seat, w.pairs_per_participant, cib.descriptors.len());
     let off = cib.offsets();
     let descriptor = |name: &str| {
-        cib.descriptor_index(name)
-            .ok_or_else(|| ApiError::unprocessable(format!("`{name}` is not a descriptor of this workshop")))
+        cib.descriptor_index(name).ok_or_else(|| {
+            ApiError::unprocessable(format!("`{name}` is not a descriptor of this workshop"))
+        })
     };
     let variant = |d: usize, v: &str| {
         cib.descriptors[d]
@@ -421,18 +439,36 @@ fn check_answers(w: &Workshop, cib: &Cib, seat: usize, a: &Answers) -> ApiResult
             .iter()
             .position(|x| x == v)
             .ok_or_else(|| {
-                ApiError::unprocessable(format!("descriptor `{}` has no variant `{v}`", cib.descriptors[d].name))
+                ApiError::unprocessable(format!(
+                    "descriptor `{}` has no variant `{v}`",
+                    cib.descriptors[d].name
+                ))
             })
     };
     let mut forces = Vec::new();
     for f in &a.forces {
         let d = descriptor(&f.descriptor)?;
         if !FORCES.contains(&f.descriptor.as_str()) {
-            return Err(ApiError::unprocessable(format!("`{}` is an outcome, not a driving force", f.descriptor)));
+            return Err(ApiError::unprocessable(format!(
+                "`{}` is an outcome, not a driving force",
+                f.descriptor
+            )));
         }
-        in_range(&format!("{}: importance", f.descriptor), f.importance, IMPORTANCE)?;
-        in_range(&format!("{}: uncertainty", f.descriptor), f.uncertainty, UNCERTAINTY)?;
-        in_range(&format!("{}: direction", f.descriptor), f.direction, DIRECTION)?;
+        in_range(
+            &format!("{}: importance", f.descriptor),
+            f.importance,
+            IMPORTANCE,
+        )?;
+        in_range(
+            &format!("{}: uncertainty", f.descriptor),
+            f.uncertainty,
+            UNCERTAINTY,
+        )?;
+        in_range(
+            &format!("{}: direction", f.descriptor),
+            f.direction,
+            DIRECTION,
+        )?;
         forces.push((d as i64, f.importance, f.uncertainty, f.direction));
     }
     let mut impacts = Vec::new();
@@ -445,7 +481,10 @@ fn check_answers(w: &Workshop, cib: &Cib, seat: usize, a: &Answers) -> ApiResult
             )));
         }
         let (sv, dv) = (variant(sd, &i.src_variant)?, variant(dd, &i.dst_variant)?);
-        let what = format!("impact {}={} on {}={}", i.src, i.src_variant, i.dst, i.dst_variant);
+        let what = format!(
+            "impact {}={} on {}={}",
+            i.src, i.src_variant, i.dst, i.dst_variant
+        );
         in_range(&what, i.value, (w.range.0 as i64, w.range.1 as i64))?;
         impacts.push(((off[sd] + sv) as i64, (off[dd] + dv) as i64, i.value));
     }
@@ -457,7 +496,11 @@ fn idempotency_key(h: &HeaderMap) -> ApiResult<String> {
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| ApiError::bad_request("missing Idempotency-Key header"))?;
-    if !(8..=100).contains(&k.len()) || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if !(8..=100).contains(&k.len())
+        || !k
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return Err(ApiError::bad_request(
             "Idempotency-Key must be 8..100 letters, digits, `-` or `_`",
         ));
@@ -476,15 +519,20 @@ fn store_answers(
 ) -> ApiResult<Value> {
     let w = load(conn, code)?;
     if w.closed {
-        return Err(ApiError::conflict("this workshop is closed; answers can no longer change"));
+        return Err(ApiError::conflict(
+            "this workshop is closed; answers can no longer change",
+        ));
     }
-    let seat: i64 = conn.query_row(
-        "SELECT seat FROM participant WHERE id = ?1 AND workshop = ?2",
-        params![participant, code],
-        |r| r.get(0),
-    )
-    .optional()?
-    .ok_or_else(|| ApiError::not_found(format!("no participant {participant} in this workshop")))?;
+    let seat: i64 = conn
+        .query_row(
+            "SELECT seat FROM participant WHERE id = ?1 AND workshop = ?2",
+            params![participant, code],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| {
+            ApiError::not_found(format!("no participant {participant} in this workshop"))
+        })?;
     let cib = w.cib(study)?;
     let (forces, impacts) = check_answers(&w, &cib, seat as usize, answers)?;
     let tx = conn.transaction()?;
@@ -576,10 +624,14 @@ fn answers_json(conn: &Connection, w: &Workshop, cib: &Cib, id: i64) -> ApiResul
             })
         })?
         .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare("SELECT src, dst, value FROM impact WHERE participant = ?1 ORDER BY src, dst")?;
+    let mut stmt = conn
+        .prepare("SELECT src, dst, value FROM impact WHERE participant = ?1 ORDER BY src, dst")?;
     let impacts: Vec<ImpactScore> = stmt
         .query_map([id], |r| {
-            let (s, d) = (&names[r.get::<_, i64>(0)? as usize], &names[r.get::<_, i64>(1)? as usize]);
+            let (s, d) = (
+                &names[r.get::<_, i64>(0)? as usize],
+                &names[r.get::<_, i64>(1)? as usize],
+            );
             Ok(ImpactScore {
                 src: s.0.clone(),
                 src_variant: s.1.clone(),
@@ -589,13 +641,23 @@ fn answers_json(conn: &Connection, w: &Workshop, cib: &Cib, id: i64) -> ApiResul
             })
         })?
         .collect::<Result<_, _>>()?;
-    let assigned: Vec<(String, String)> =
-        aggregate::assigned(seat as usize, w.pairs_per_participant, cib.descriptors.len())
-            .into_iter()
-            .map(|(a, b)| (cib.descriptors[a].name.clone(), cib.descriptors[b].name.clone()))
-            .collect();
-    Ok(json!({"participant": id, "nickname": nick, "seat": seat, "by_facilitator": by_fac,
-              "assigned": assigned, "answers": {"forces": forces, "impacts": impacts}}))
+    let assigned: Vec<(String, String)> = aggregate::assigned(
+        seat as usize,
+        w.pairs_per_participant,
+        cib.descriptors.len(),
+    )
+    .into_iter()
+    .map(|(a, b)| {
+        (
+            cib.descriptors[a].name.clone(),
+            cib.descriptors[b].name.clone(),
+        )
+    })
+    .collect();
+    Ok(
+        json!({"participant": id, "nickname": nick, "seat": seat, "by_facilitator": by_fac,
+              "assigned": assigned, "answers": {"forces": forces, "impacts": impacts}}),
+    )
 }
 
 /// (descriptor, variant) per variant index.
@@ -666,7 +728,13 @@ fn read_all(conn: &Connection, code: &str) -> ApiResult<Stored> {
     )?;
     let forces = s
         .query_map([code], |r| {
-            Ok((r.get(0)?, r.get::<_, i64>(1)? as usize, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok((
+                r.get(0)?,
+                r.get::<_, i64>(1)? as usize,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+            ))
         })?
         .collect::<Result<_, _>>()?;
     let mut s = conn.prepare(
@@ -675,7 +743,12 @@ fn read_all(conn: &Connection, code: &str) -> ApiResult<Stored> {
     )?;
     let impacts = s
         .query_map([code], |r| {
-            Ok((r.get(0)?, r.get::<_, i64>(1)? as usize, r.get::<_, i64>(2)? as usize, r.get(3)?))
+            Ok((
+                r.get(0)?,
+                r.get::<_, i64>(1)? as usize,
+                r.get::<_, i64>(2)? as usize,
+                r.get(3)?,
+            ))
         })?
         .collect::<Result<_, _>>()?;
     Ok(Stored {
@@ -724,7 +797,9 @@ fn summarise(w: &Workshop, study: &Cib, s: &Stored) -> ApiResult<Value> {
             let assigned = aggregate::assigned(*seat as usize, w.pairs_per_participant, nd);
             let cells_total: usize = assigned
                 .iter()
-                .map(|&(a, b)| cib.descriptors[a].variants.len() * cib.descriptors[b].variants.len())
+                .map(|&(a, b)| {
+                    cib.descriptors[a].variants.len() * cib.descriptors[b].variants.len()
+                })
                 .sum();
             json!({"id": id, "nickname": nick, "seat": seat, "by_facilitator": by_fac,
                    "forces_done": s.forces.iter().filter(|f| f.0 == *id).count(),
@@ -778,8 +853,10 @@ fn summarise(w: &Workshop, study: &Cib, s: &Stored) -> ApiResult<Value> {
         .map(|(id, nick, m)| json!({"id": id, "nickname": nick, "cib": aggregate::consistent(m, SCENARIO_LIMIT)}))
         .collect();
     let mean_result: CibResult = aggregate::consistent(&mean, SCENARIO_LIMIT);
-    Ok(json!({"workshop": w.public(study), "participants": participants, "forces": forces,
-              "cells": cells, "cib": {"mean": mean_result, "per_participant": per}}))
+    Ok(
+        json!({"workshop": w.public(study), "participants": participants, "forces": forces,
+              "cells": cells, "cib": {"mean": mean_result, "per_participant": per}}),
+    )
 }
 
 pub async fn summary(
@@ -844,7 +921,10 @@ pub async fn close(
         .call(move |conn| {
             let w = load(conn, &code)?;
             require_facilitator(&headers, &w)?;
-            conn.execute("UPDATE workshop SET closed = ?1 WHERE code = ?2", params![req.closed, code])?;
+            conn.execute(
+                "UPDATE workshop SET closed = ?1 WHERE code = ?2",
+                params![req.closed, code],
+            )?;
             Ok(Json(json!({"closed": req.closed})))
         })
         .await
@@ -903,21 +983,70 @@ pub async fn export_csv(
             let cib = w.cib(&study)?;
             let s = read_all(conn, &code)?;
             let names = variant_names(&cib);
-            let nick = |id: i64| s.participants.iter().find(|p| p.0 == id).map(|p| p.1.clone()).unwrap_or_default();
+            let nick = |id: i64| {
+                s.participants
+                    .iter()
+                    .find(|p| p.0 == id)
+                    .map(|p| p.1.clone())
+                    .unwrap_or_default()
+            };
             let mut wtr = csv::Writer::from_writer(Vec::new());
             let io = |e: csv::Error| ApiError::internal(e);
-            wtr.write_record(["workshop", "participant", "kind", "descriptor", "variant", "target", "target_variant", "importance", "uncertainty", "direction", "value"]).map_err(io)?;
+            wtr.write_record([
+                "workshop",
+                "participant",
+                "kind",
+                "descriptor",
+                "variant",
+                "target",
+                "target_variant",
+                "importance",
+                "uncertainty",
+                "direction",
+                "value",
+            ])
+            .map_err(io)?;
             for f in &s.forces {
-                wtr.write_record([w.code.clone(), csv_safe(&nick(f.0)), "force".into(), cib.descriptors[f.1].name.clone(), String::new(), String::new(), String::new(), f.2.to_string(), f.3.to_string(), f.4.to_string(), String::new()]).map_err(io)?;
+                wtr.write_record([
+                    w.code.clone(),
+                    csv_safe(&nick(f.0)),
+                    "force".into(),
+                    cib.descriptors[f.1].name.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    f.2.to_string(),
+                    f.3.to_string(),
+                    f.4.to_string(),
+                    String::new(),
+                ])
+                .map_err(io)?;
             }
             for i in &s.impacts {
-                wtr.write_record([w.code.clone(), csv_safe(&nick(i.0)), "impact".into(), names[i.1].0.clone(), names[i.1].1.clone(), names[i.2].0.clone(), names[i.2].1.clone(), String::new(), String::new(), String::new(), i.3.to_string()]).map_err(io)?;
+                wtr.write_record([
+                    w.code.clone(),
+                    csv_safe(&nick(i.0)),
+                    "impact".into(),
+                    names[i.1].0.clone(),
+                    names[i.1].1.clone(),
+                    names[i.2].0.clone(),
+                    names[i.2].1.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    i.3.to_string(),
+                ])
+                .map_err(io)?;
             }
             let bytes = wtr.into_inner().map_err(ApiError::internal)?;
             Ok((w.code.clone(), bytes))
         })
         .await?;
-    Ok(download(&format!("workshop-{name}.csv"), "text/csv; charset=utf-8", body))
+    Ok(download(
+        &format!("workshop-{name}.csv"),
+        "text/csv; charset=utf-8",
+        body,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -945,27 +1074,43 @@ pub async fn export_toml(
             let js = judges(&cib, &s);
             let (label, m) = match q.participant {
                 Some(id) => {
-                    let j = js.iter().find(|j| j.0 == id).ok_or_else(|| ApiError::not_found(format!("no participant {id}")))?;
+                    let j = js
+                        .iter()
+                        .find(|j| j.0 == id)
+                        .ok_or_else(|| ApiError::not_found(format!("no participant {id}")))?;
                     (format!("p{id}"), j.2.clone())
                 }
                 None => {
                     let mats: Vec<Cib> = js.iter().map(|j| j.2.clone()).collect();
                     let mut m = aggregate::rounded(&aggregate::mean_cib(&cib, &mats));
-                    m.judge = Some(format!("mean of {} participants, rounded to integers", mats.len()));
+                    m.judge = Some(format!(
+                        "mean of {} participants, rounded to integers",
+                        mats.len()
+                    ));
                     ("mean".to_string(), m)
                 }
             };
-            Ok((format!("{}-{label}", w.code), cohesion_cib::format_toml::write(&m)))
+            Ok((
+                format!("{}-{label}", w.code),
+                cohesion_cib::format_toml::write(&m),
+            ))
         })
         .await?;
-    Ok(download(&format!("workshop-{name}.toml"), "application/toml; charset=utf-8", text.into_bytes()))
+    Ok(download(
+        &format!("workshop-{name}.toml"),
+        "application/toml; charset=utf-8",
+        text.into_bytes(),
+    ))
 }
 
 pub fn download(file: &str, mime: &'static str, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, mime.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
         ],
         body,
     )
@@ -1007,15 +1152,27 @@ pub async fn run_scenario(
             let mean = aggregate::mean_cib(&cib, &mats);
             let r = aggregate::consistent(&mean, usize::MAX);
             let sc = r.scenarios.get(req.scenario).ok_or_else(|| {
-                ApiError::unprocessable(format!("scenario {} does not exist (the mean matrix has {})", req.scenario, r.count))
+                ApiError::unprocessable(format!(
+                    "scenario {} does not exist (the mean matrix has {})",
+                    req.scenario, r.count
+                ))
             })?;
             let baseline = cohesion_scenarios::forces::baseline()?.forces;
-            Ok((format!("{}: scenario {}", w.name, req.scenario + 1), aggregate::forces_of(&mean, &sc.variants, baseline)))
+            Ok((
+                format!("{}: scenario {}", w.name, req.scenario + 1),
+                aggregate::forces_of(&mean, &sc.variants, baseline),
+            ))
         })
         .await?;
     let spec = crate::runs::RunRequest {
         future: None,
-        forces: Some(forces.values().iter().map(|(n, v)| (n.to_string(), *v)).collect()),
+        forces: Some(
+            forces
+                .values()
+                .iter()
+                .map(|(n, v)| (n.to_string(), *v))
+                .collect(),
+        ),
         package: req.package.unwrap_or_else(|| "none".into()),
         agents: req.agents.unwrap_or(2000),
         seeds: req.seeds.unwrap_or(3),

@@ -26,8 +26,18 @@ impl Client {
         Client { app: router(st) }
     }
 
-    async fn send(&self, method: Method, path: &str, cookie: Option<&str>, extra: &[(&str, &str)], body: Option<String>) -> Reply {
-        let mut b = Request::builder().method(method.clone()).uri(path).header(header::HOST, "test");
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        cookie: Option<&str>,
+        extra: &[(&str, &str)],
+        body: Option<String>,
+    ) -> Reply {
+        let mut b = Request::builder()
+            .method(method.clone())
+            .uri(path)
+            .header(header::HOST, "test");
         if method != Method::GET {
             b = b.header("x-cohesion-csrf", "1");
         }
@@ -38,7 +48,10 @@ impl Client {
             b = b.header(*k, *v);
         }
         let req = match body {
-            Some(s) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(s)).unwrap(),
+            Some(s) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(s))
+                .unwrap(),
             None => b.body(Body::empty()).unwrap(),
         };
         let res = self.app.clone().oneshot(req).await.unwrap();
@@ -51,11 +64,16 @@ impl Client {
             .collect();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply { status, cookies, json }
+        Reply {
+            status,
+            cookies,
+            json,
+        }
     }
 
     async fn post(&self, path: &str, cookie: Option<&str>, body: Value) -> Reply {
-        self.send(Method::POST, path, cookie, &[], Some(body.to_string())).await
+        self.send(Method::POST, path, cookie, &[], Some(body.to_string()))
+            .await
     }
 
     async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
@@ -63,7 +81,14 @@ impl Client {
     }
 
     async fn put_answers(&self, path: &str, cookie: &str, key: &str, body: Value) -> Reply {
-        self.send(Method::PUT, path, Some(cookie), &[("idempotency-key", key)], Some(body.to_string())).await
+        self.send(
+            Method::PUT,
+            path,
+            Some(cookie),
+            &[("idempotency-key", key)],
+            Some(body.to_string()),
+        )
+        .await
     }
 
     /// A workshop over two forces and one outcome where everyone scores every pair.
@@ -84,9 +109,18 @@ impl Client {
     }
 
     async fn join(&self, code: &str, nick: &str) -> (i64, String) {
-        let r = self.post(&format!("/api/workshops/{code}/join"), None, json!({"nickname": nick, "consent": true})).await;
+        let r = self
+            .post(
+                &format!("/api/workshops/{code}/join"),
+                None,
+                json!({"nickname": nick, "consent": true}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
-        (r.json["participant"].as_i64().unwrap(), r.cookies[0].clone())
+        (
+            r.json["participant"].as_i64().unwrap(),
+            r.cookies[0].clone(),
+        )
     }
 }
 
@@ -97,7 +131,9 @@ fn answers(v: i64) -> Value {
 }
 
 fn error_of(r: &Reply) -> &str {
-    r.json["error"].as_str().unwrap_or_else(|| panic!("no error message in {}", r.json))
+    r.json["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error message in {}", r.json))
 }
 
 #[tokio::test]
@@ -108,15 +144,41 @@ async fn create_join_submit_and_see_the_aggregate() {
     let (p1, c1) = c.join(&code, "Ann").await;
     let (_p2, c2) = c.join(&code, "Bob").await;
     let base = format!("/api/workshops/{code}");
-    assert_eq!(c.put_answers(&format!("{base}/me/answers"), &c1, "key-ann-0001", answers(3)).await.status, StatusCode::OK);
-    assert_eq!(c.put_answers(&format!("{base}/me/answers"), &c2, "key-bob-0001", answers(1)).await.status, StatusCode::OK);
+    assert_eq!(
+        c.put_answers(
+            &format!("{base}/me/answers"),
+            &c1,
+            "key-ann-0001",
+            answers(3)
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        c.put_answers(
+            &format!("{base}/me/answers"),
+            &c2,
+            "key-bob-0001",
+            answers(1)
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
     let me = c.get(&format!("{base}/me"), Some(&c1)).await;
     assert_eq!(me.json["participant"], p1);
     assert_eq!(me.json["answers"]["impacts"].as_array().unwrap().len(), 2);
     let s = c.get(&format!("{base}/summary"), Some(&fac)).await;
     assert_eq!(s.status, StatusCode::OK, "{}", s.json);
     assert_eq!(s.json["participants"].as_array().unwrap().len(), 2);
-    let cell = s.json["cells"].as_array().unwrap().iter().find(|c| c["src"] == "public_values").unwrap().clone();
+    let cell = s.json["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["src"] == "public_values")
+        .unwrap()
+        .clone();
     assert_eq!(cell["mean"], 2.0);
     assert_eq!(cell["min"], 1.0);
     assert_eq!(cell["max"], 3.0);
@@ -125,12 +187,22 @@ async fn create_join_submit_and_see_the_aggregate() {
     assert!(mean["count"].as_u64().unwrap() >= 1);
     assert_eq!(mean["space"], 2 * 2 * 3);
     // strong public values and high autonomy support each other in both matrices
-    assert!(mean["scenarios"].as_array().unwrap().iter().any(|s| s["variants"][0] == 0 && s["variants"][1] == 0));
-    assert_eq!(s.json["cib"]["per_participant"].as_array().unwrap().len(), 2);
+    assert!(mean["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["variants"][0] == 0 && s["variants"][1] == 0));
+    assert_eq!(
+        s.json["cib"]["per_participant"].as_array().unwrap().len(),
+        2
+    );
     // the force score aggregate
     assert_eq!(s.json["forces"][0]["importance"]["mean"], 5.0);
     // a participant is not the facilitator
-    assert_eq!(c.get(&format!("{base}/summary"), Some(&c1)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        c.get(&format!("{base}/summary"), Some(&c1)).await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]
@@ -145,14 +217,30 @@ async fn a_retried_submission_is_stored_once() {
     let again = c.put_answers(&path, &c1, "retry-key-42", answers(-3)).await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.json["replayed"], true);
-    let s = c.get(&format!("/api/workshops/{code}/summary"), Some(&fac)).await;
-    let cell = s.json["cells"].as_array().unwrap().iter().find(|c| c["src"] == "public_values").unwrap().clone();
+    let s = c
+        .get(&format!("/api/workshops/{code}/summary"), Some(&fac))
+        .await;
+    let cell = s.json["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["src"] == "public_values")
+        .unwrap()
+        .clone();
     assert_eq!(cell["mean"], 3.0);
     assert_eq!(cell["n"], 1);
     // a new key changes the answer
     c.put_answers(&path, &c1, "retry-key-43", answers(-3)).await;
-    let s = c.get(&format!("/api/workshops/{code}/summary"), Some(&fac)).await;
-    let cell = s.json["cells"].as_array().unwrap().iter().find(|c| c["src"] == "public_values").unwrap().clone();
+    let s = c
+        .get(&format!("/api/workshops/{code}/summary"), Some(&fac))
+        .await;
+    let cell = s.json["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["src"] == "public_values")
+        .unwrap()
+        .clone();
     assert_eq!(cell["mean"], -3.0);
 }
 
@@ -163,29 +251,78 @@ async fn participants_see_and_change_only_their_own_answers() {
     let (p1, c1) = c.join(&code, "Ann").await;
     let (p2, c2) = c.join(&code, "Bob").await;
     let base = format!("/api/workshops/{code}");
-    c.put_answers(&format!("{base}/me/answers"), &c1, "key-ann-0001", answers(3)).await;
-    let own = c.get(&format!("{base}/participants/{p1}/answers"), Some(&c1)).await;
+    c.put_answers(
+        &format!("{base}/me/answers"),
+        &c1,
+        "key-ann-0001",
+        answers(3),
+    )
+    .await;
+    let own = c
+        .get(&format!("{base}/participants/{p1}/answers"), Some(&c1))
+        .await;
     assert_eq!(own.status, StatusCode::OK);
-    let other = c.get(&format!("{base}/participants/{p1}/answers"), Some(&c2)).await;
+    let other = c
+        .get(&format!("{base}/participants/{p1}/answers"), Some(&c2))
+        .await;
     assert_eq!(other.status, StatusCode::FORBIDDEN);
     assert!(error_of(&other).contains("own answers"));
-    let write = c.put_answers(&format!("{base}/participants/{p1}/answers"), &c2, "key-bob-evil", answers(-3)).await;
+    let write = c
+        .put_answers(
+            &format!("{base}/participants/{p1}/answers"),
+            &c2,
+            "key-bob-evil",
+            answers(-3),
+        )
+        .await;
     assert_eq!(write.status, StatusCode::FORBIDDEN);
-    let anon = c.get(&format!("{base}/participants/{p2}/answers"), None).await;
+    let anon = c
+        .get(&format!("{base}/participants/{p2}/answers"), None)
+        .await;
     assert_eq!(anon.status, StatusCode::FORBIDDEN);
     // the facilitator may read and write for anyone, and add a participant without a phone
-    assert_eq!(c.get(&format!("{base}/participants/{p1}/answers"), Some(&fac)).await.status, StatusCode::OK);
-    let add = c.post(&format!("{base}/participants"), Some(&fac), json!({"nickname": "Cor (paper)", "consent": true})).await;
+    assert_eq!(
+        c.get(&format!("{base}/participants/{p1}/answers"), Some(&fac))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let add = c
+        .post(
+            &format!("{base}/participants"),
+            Some(&fac),
+            json!({"nickname": "Cor (paper)", "consent": true}),
+        )
+        .await;
     assert_eq!(add.status, StatusCode::CREATED);
     let p3 = add.json["participant"].as_i64().unwrap();
-    let w = c.put_answers(&format!("{base}/participants/{p3}/answers"), &fac, "fac-for-cor-1", answers(2)).await;
+    let w = c
+        .put_answers(
+            &format!("{base}/participants/{p3}/answers"),
+            &fac,
+            "fac-for-cor-1",
+            answers(2),
+        )
+        .await;
     assert_eq!(w.status, StatusCode::OK, "{}", w.json);
     let s = c.get(&format!("{base}/summary"), Some(&fac)).await;
-    let cor = s.json["participants"].as_array().unwrap().iter().find(|p| p["id"] == p3).unwrap().clone();
+    let cor = s.json["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == p3)
+        .unwrap()
+        .clone();
     assert_eq!(cor["by_facilitator"], true);
     assert_eq!(cor["impacts_done"], 2);
     // a participant cannot add participants
-    let bad = c.post(&format!("{base}/participants"), Some(&c1), json!({"nickname": "x", "consent": true})).await;
+    let bad = c
+        .post(
+            &format!("{base}/participants"),
+            Some(&c1),
+            json!({"nickname": "x", "consent": true}),
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::FORBIDDEN);
 }
 
@@ -196,11 +333,21 @@ async fn bad_input_gets_a_clear_4xx_and_the_server_keeps_serving() {
     let (_, c1) = c.join(&code, "Ann").await;
     let path = format!("/api/workshops/{code}/me/answers");
     // malformed JSON
-    let r = c.send(Method::PUT, &path, Some(&c1), &[("idempotency-key", "bad-json-01")], Some("{\"forces\": [".into())).await;
+    let r = c
+        .send(
+            Method::PUT,
+            &path,
+            Some(&c1),
+            &[("idempotency-key", "bad-json-01")],
+            Some("{\"forces\": [".into()),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(error_of(&r).contains("invalid JSON"), "{}", error_of(&r));
     // unknown field
-    let r = c.put_answers(&path, &c1, "bad-field-01", json!({"forcez": []})).await;
+    let r = c
+        .put_answers(&path, &c1, "bad-field-01", json!({"forcez": []}))
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(error_of(&r).contains("forcez"));
     // out of range
@@ -213,32 +360,86 @@ async fn bad_input_gets_a_clear_4xx_and_the_server_keeps_serving() {
     let r = c.put_answers(&path, &c1, "range-0003", json!({"forces": [{"descriptor": "nope", "importance": 1, "uncertainty": 1, "direction": 0}]})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // missing idempotency key
-    let r = c.send(Method::PUT, &path, Some(&c1), &[], Some(answers(1).to_string())).await;
+    let r = c
+        .send(
+            Method::PUT,
+            &path,
+            Some(&c1),
+            &[],
+            Some(answers(1).to_string()),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(error_of(&r).contains("Idempotency-Key"));
     // unknown code (well-formed and not)
-    let r = c.post("/api/workshops/ABCDEFGHJK/join", None, json!({"nickname": "x", "consent": true})).await;
+    let r = c
+        .post(
+            "/api/workshops/ABCDEFGHJK/join",
+            None,
+            json!({"nickname": "x", "consent": true}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(error_of(&r).contains("no workshop"));
-    let r = c.post("/api/workshops/../join", None, json!({"nickname": "x", "consent": true})).await;
+    let r = c
+        .post(
+            "/api/workshops/../join",
+            None,
+            json!({"nickname": "x", "consent": true}),
+        )
+        .await;
     assert!(r.status.is_client_error());
     // no consent, empty or duplicate nickname
     let j = format!("/api/workshops/{code}/join");
-    assert_eq!(c.post(&j, None, json!({"nickname": "Zed", "consent": false})).await.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(c.post(&j, None, json!({"nickname": "  ", "consent": true})).await.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(c.post(&j, None, json!({"nickname": "Ann", "consent": true})).await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        c.post(&j, None, json!({"nickname": "Zed", "consent": false}))
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        c.post(&j, None, json!({"nickname": "  ", "consent": true}))
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        c.post(&j, None, json!({"nickname": "Ann", "consent": true}))
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
     // oversized body
-    let big = format!("{{\"nickname\": \"{}\", \"consent\": true}}", "x".repeat(100_000));
+    let big = format!(
+        "{{\"nickname\": \"{}\", \"consent\": true}}",
+        "x".repeat(100_000)
+    );
     let r = c.send(Method::POST, &j, None, &[], Some(big)).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(error_of(&r).contains("too large"));
     // wrong content type
-    let r = c.send(Method::POST, &j, None, &[(header::CONTENT_TYPE.as_str(), "text/plain")], None).await;
+    let r = c
+        .send(
+            Method::POST,
+            &j,
+            None,
+            &[(header::CONTENT_TYPE.as_str(), "text/plain")],
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     // a closed workshop refuses joins and answers
-    let r = c.post(&format!("/api/workshops/{code}/close"), Some(&fac), json!({"closed": true})).await;
+    let r = c
+        .post(
+            &format!("/api/workshops/{code}/close"),
+            Some(&fac),
+            json!({"closed": true}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
-    let r = c.post(&j, None, json!({"nickname": "Late", "consent": true})).await;
+    let r = c
+        .post(&j, None, json!({"nickname": "Late", "consent": true}))
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(error_of(&r).contains("closed"));
     let r = c.put_answers(&path, &c1, "after-close-1", answers(1)).await;
@@ -246,13 +447,24 @@ async fn bad_input_gets_a_clear_4xx_and_the_server_keeps_serving() {
     // bad workshop definitions
     let r = c.post("/api/workshops", None, json!({"name": "x", "group": "aliens", "descriptors": ["public_values", "tech_optimism"]})).await;
     assert!(error_of(&r).contains("group"));
-    let r = c.post("/api/workshops", None, json!({"name": "x", "group": "experts", "descriptors": ["public_values", "unknown"]})).await;
+    let r = c
+        .post(
+            "/api/workshops",
+            None,
+            json!({"name": "x", "group": "experts", "descriptors": ["public_values", "unknown"]}),
+        )
+        .await;
     assert!(error_of(&r).contains("unknown descriptor"));
     // unknown API path
     let r = c.get("/api/nothing-here", None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // still serving
-    assert_eq!(c.get(&format!("/api/workshops/{code}/summary"), Some(&fac)).await.status, StatusCode::OK);
+    assert_eq!(
+        c.get(&format!("/api/workshops/{code}/summary"), Some(&fac))
+            .await
+            .status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -279,13 +491,31 @@ async fn failed_joins_are_rate_limited() {
     let c = Client::new();
     let (code, _) = c.workshop().await;
     for _ in 0..cohesion_serve::app::JOIN_FAILURES_ALLOWED {
-        let r = c.post("/api/workshops/ZZZZZZZZZZ/join", None, json!({"nickname": "x", "consent": true})).await;
+        let r = c
+            .post(
+                "/api/workshops/ZZZZZZZZZZ/join",
+                None,
+                json!({"nickname": "x", "consent": true}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
-    let r = c.post("/api/workshops/ZZZZZZZZZZ/join", None, json!({"nickname": "x", "consent": true})).await;
+    let r = c
+        .post(
+            "/api/workshops/ZZZZZZZZZZ/join",
+            None,
+            json!({"nickname": "x", "consent": true}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     // even the right code is refused while blocked
-    let r = c.post(&format!("/api/workshops/{code}/join"), None, json!({"nickname": "x", "consent": true})).await;
+    let r = c
+        .post(
+            &format!("/api/workshops/{code}/join"),
+            None,
+            json!({"nickname": "x", "consent": true}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -294,7 +524,13 @@ async fn exports_qr_and_delete() {
     let c = Client::new();
     let (code, fac) = c.workshop().await;
     let (p1, c1) = c.join(&code, "=cmd|x").await;
-    c.put_answers(&format!("/api/workshops/{code}/me/answers"), &c1, "key-export-1", answers(3)).await;
+    c.put_answers(
+        &format!("/api/workshops/{code}/me/answers"),
+        &c1,
+        "key-export-1",
+        answers(3),
+    )
+    .await;
     let base = format!("/api/workshops/{code}");
     let raw = |path: String, cookie: Option<String>| {
         let app = c.app.clone();
@@ -305,17 +541,32 @@ async fn exports_qr_and_delete() {
             }
             let res = app.oneshot(b.body(Body::empty()).unwrap()).await.unwrap();
             let s = res.status();
-            (s, String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap())
+            (
+                s,
+                String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
+                    .unwrap(),
+            )
         }
     };
     let (s, csv) = raw(format!("{base}/export.csv"), Some(fac.clone())).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(csv.lines().next().unwrap().starts_with("workshop,participant,kind"));
-    assert!(csv.contains("'=cmd|x"), "formula-like nickname neutralised: {csv}");
+    assert!(csv
+        .lines()
+        .next()
+        .unwrap()
+        .starts_with("workshop,participant,kind"));
+    assert!(
+        csv.contains("'=cmd|x"),
+        "formula-like nickname neutralised: {csv}"
+    );
     assert_eq!(csv.lines().count(), 1 + 1 + 2);
     let (s, _) = raw(format!("{base}/export.csv"), Some(c1.clone())).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, toml) = raw(format!("{base}/export.toml?participant={p1}"), Some(fac.clone())).await;
+    let (s, toml) = raw(
+        format!("{base}/export.toml?participant={p1}"),
+        Some(fac.clone()),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     let cib = cohesion_cib::format_toml::parse(&toml, std::path::Path::new("export.toml")).unwrap();
     assert_eq!(cib.descriptors.len(), 3);
@@ -328,7 +579,10 @@ async fn exports_qr_and_delete() {
     assert!(svg.contains("<svg"));
     let r = c.send(Method::DELETE, &base, Some(&fac), &[], None).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(c.get(&format!("{base}/me"), Some(&c1)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        c.get(&format!("{base}/me"), Some(&c1)).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -337,11 +591,18 @@ async fn compare_needs_both_facilitator_cookies() {
     let (a, fa) = c.workshop().await;
     let (b, fb) = c.workshop().await;
     let both = format!("{fa}; {fb}");
-    let r = c.get(&format!("/api/compare?a={a}&b={b}"), Some(&both)).await;
+    let r = c
+        .get(&format!("/api/compare?a={a}&b={b}"), Some(&both))
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json["a"]["workshop"]["code"], a.as_str());
     assert_eq!(r.json["b"]["workshop"]["code"], b.as_str());
-    assert_eq!(c.get(&format!("/api/compare?a={a}&b={b}"), Some(&fa)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        c.get(&format!("/api/compare?a={a}&b={b}"), Some(&fa))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]
@@ -370,18 +631,45 @@ async fn a_run_is_queued_reports_progress_and_finishes_with_bands() {
     let s = &first_result["result"]["series"]["cohesion_index"];
     let all = &s["all"];
     assert_eq!(all["mean"].as_array().unwrap().len(), 4);
-    for ((lo, m), hi) in all["lo"].as_array().unwrap().iter().zip(all["mean"].as_array().unwrap()).zip(all["hi"].as_array().unwrap()) {
-        assert!(lo.as_f64().unwrap() <= m.as_f64().unwrap() && m.as_f64().unwrap() <= hi.as_f64().unwrap());
+    for ((lo, m), hi) in all["lo"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(all["mean"].as_array().unwrap())
+        .zip(all["hi"].as_array().unwrap())
+    {
+        assert!(
+            lo.as_f64().unwrap() <= m.as_f64().unwrap()
+                && m.as_f64().unwrap() <= hi.as_f64().unwrap()
+        );
     }
     assert!(s["edu_low"].is_object() && s["income_q5"].is_object() && s["top1"].is_object());
     assert_eq!(last["result"]["forces"]["public_values"], 0.9);
     // bad run requests
-    let r = c.post("/api/runs", None, json!({"future": "mars", "package": "none", "agents": 300, "seeds": 1})).await;
+    let r = c
+        .post(
+            "/api/runs",
+            None,
+            json!({"future": "mars", "package": "none", "agents": 300, "seeds": 1}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error_of(&r).contains("unknown future"));
-    let r = c.post("/api/runs", None, json!({"package": "none", "agents": 10, "seeds": 1})).await;
+    let r = c
+        .post(
+            "/api/runs",
+            None,
+            json!({"package": "none", "agents": 10, "seeds": 1}),
+        )
+        .await;
     assert!(error_of(&r).contains("agents"));
-    let r = c.post("/api/runs", None, json!({"forces": {"public_values": 2.0}, "package": "none", "agents": 300, "seeds": 1})).await;
+    let r = c
+        .post(
+            "/api/runs",
+            None,
+            json!({"forces": {"public_values": 2.0}, "package": "none", "agents": 300, "seeds": 1}),
+        )
+        .await;
     assert!(error_of(&r).contains("outside 0..1"));
 }
 
@@ -389,11 +677,23 @@ async fn a_run_is_queued_reports_progress_and_finishes_with_bands() {
 async fn a_queued_run_can_be_cancelled() {
     let c = Client::new();
     let long = c.post("/api/runs", None, json!({"future": "baseline", "package": "none", "agents": 2000, "seeds": 10, "years": 25})).await;
-    let queued = c.post("/api/runs", None, json!({"future": "baseline", "package": "none", "agents": 300, "seeds": 1, "years": 1})).await;
-    let (a, b) = (long.json["id"].as_u64().unwrap(), queued.json["id"].as_u64().unwrap());
-    let r = c.send(Method::DELETE, &format!("/api/runs/{b}"), None, &[], None).await;
+    let queued = c
+        .post(
+            "/api/runs",
+            None,
+            json!({"future": "baseline", "package": "none", "agents": 300, "seeds": 1, "years": 1}),
+        )
+        .await;
+    let (a, b) = (
+        long.json["id"].as_u64().unwrap(),
+        queued.json["id"].as_u64().unwrap(),
+    );
+    let r = c
+        .send(Method::DELETE, &format!("/api/runs/{b}"), None, &[], None)
+        .await;
     assert_eq!(r.json["state"], "cancelled");
-    c.send(Method::DELETE, &format!("/api/runs/{a}"), None, &[], None).await;
+    c.send(Method::DELETE, &format!("/api/runs/{a}"), None, &[], None)
+        .await;
     let mut state = Value::Null;
     for _ in 0..400 {
         state = c.get(&format!("/api/runs/{a}"), None).await.json["state"].clone();
@@ -403,5 +703,8 @@ async fn a_queued_run_can_be_cancelled() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(state, "cancelled");
-    assert_eq!(c.get(&format!("/api/runs/{b}"), None).await.json["state"], "cancelled");
+    assert_eq!(
+        c.get(&format!("/api/runs/{b}"), None).await.json["state"],
+        "cancelled"
+    );
 }
