@@ -2,6 +2,7 @@
 
 use crate::app::{router, AppState};
 use crate::store::Db;
+use crate::tls::{self, Peer, TlsListener};
 use cohesion_io::{Error, Result};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -15,15 +16,20 @@ pub struct ServeArgs {
     /// Folder for the workshop database (`workshops.sqlite`), created if missing.
     #[arg(long, default_value = "cohesion-data")]
     pub data: PathBuf,
-    /// Listen on this machine's network address so phones in the room can join, and put
-    /// that address in the join QR code. (HTTPS for this mode is not built yet.)
+    /// Listen on this machine's network address (the port of --addr) so phones in the room
+    /// can join, put that address in the join QR code, and serve HTTPS with a self-signed
+    /// certificate made at start-up.
     #[arg(long)]
     pub lan: bool,
+    /// Serve HTTPS with a self-signed certificate on --addr (implied by --lan).
+    #[arg(long)]
+    pub https: bool,
 }
 
 pub fn run(args: &ServeArgs) -> Result<()> {
     std::fs::create_dir_all(&args.data).map_err(|e| Error::io(&args.data, "create folder", e))?;
-    let db = Db::open(&args.data.join("workshops.sqlite"))?;
+    let db_path = args.data.join("workshops.sqlite");
+    let db = Db::open(&db_path)?;
     let mut addr = args.addr;
     if args.lan {
         let ip = lan_address().ok_or_else(|| {
@@ -31,6 +37,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         })?;
         addr.set_ip(ip);
     }
+    let https = args.https || args.lan;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -40,27 +47,42 @@ pub fn run(args: &ServeArgs) -> Result<()> {
             .await
             .map_err(|e| Error::failure(format!("cannot listen on {addr}: {e}")))?;
         let bound = listener.local_addr().map_err(|e| Error::failure(e.to_string()))?;
-        let base = format!("http://{bound}");
-        let state = AppState::new(db, base.clone(), false)?;
-        if bound.ip().is_loopback() {
-            println!("cohesion serve: listening on {base}/ (this computer only; --lan to let phones join)");
+        let base = format!("{}://{bound}", if https { "https" } else { "http" });
+        let state = AppState::new(db, base.clone(), https)?;
+        let reach = if bound.ip().is_loopback() {
+            "this computer only; --lan to let phones join"
         } else {
-            println!("cohesion serve: listening on {base}/ (reachable from the network)");
-            eprintln!("warning: plain HTTP on the network: the facilitator's cookie is not encrypted");
+            "reachable from the network"
+        };
+        println!("cohesion serve: listening on {base}/ ({reach})");
+        println!("database: {}", db_path.display());
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        if https {
+            let cert = tls::self_signed(bound.ip()).map_err(Error::failure)?;
+            println!(
+                "HTTPS with a self-signed certificate; browsers will warn once. Its SHA-256 fingerprint:\n  {}",
+                cert.fingerprint
+            );
+            let tls = TlsListener::new(listener, cert.config).map_err(|e| Error::failure(e.to_string()))?;
+            axum::serve(tls, router(state).into_make_service_with_connect_info::<Peer>())
+                .with_graceful_shutdown(shutdown)
+                .await
+        } else {
+            if !bound.ip().is_loopback() {
+                eprintln!("warning: plain HTTP on the network: the facilitator's cookie crosses it unencrypted (use --lan or --https)");
+            }
+            axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(shutdown)
+                .await
         }
-        println!("database: {}", args.data.join("workshops.sqlite").display());
-        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| Error::failure(format!("server: {e}")))
+        .map_err(|e| Error::failure(format!("server: {e}")))
     })
 }
 
 /// The address this machine uses to reach the network: the local end of a UDP "connection"
-/// to a public address (nothing is sent).
+/// to a documentation address (nothing is sent).
 fn lan_address() -> Option<std::net::IpAddr> {
     let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
     s.connect("192.0.2.1:9").ok()?;

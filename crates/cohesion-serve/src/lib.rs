@@ -9,8 +9,8 @@
 //! Map: [`app`] builds the router and its guards (CSRF header, body limit, security headers,
 //! panics caught); [`workshop`] holds the workshop handlers and [`store`] their SQLite tables
 //! (with migrations); [`aggregate`] turns answers into means, spreads and CIB results (pure
-//! functions); [`runs`] is the queue of model runs; [`assets`] embeds the pages; [`cli`] is
-//! the `cohesion serve` command.
+//! functions); [`runs`] is the queue of model runs; [`assets`] embeds the pages; [`tls`] makes
+//! the certificate and HTTPS listener of `--lan`; [`cli`] is the `cohesion serve` command.
 
 pub mod aggregate;
 pub mod app;
@@ -20,6 +20,7 @@ pub mod error;
 pub mod runs;
 pub mod secret;
 pub mod store;
+pub mod tls;
 pub mod workshop;
 
 pub use app::{router, AppState};
