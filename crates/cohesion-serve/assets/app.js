@@ -24,7 +24,7 @@ const STRINGS = {
     future: "Future", forces: "Forces (0–1)", package: "Policy package", agents: "Agents", seeds: "Seeds", years: "Years",
     run: "Run", cancel: "Cancel", queued: "Queued ({n} ahead)", running: "Running", done: "Done", cancelledS: "Cancelled", failed: "Failed",
     indicator: "Indicator", groups: "Groups", gAll: "Everyone", gEdu: "Education", gInc: "Income quintile", gAge: "Age", gTop: "Top 10 % and top 1 %",
-    chartLabel: "{ind} per year, {groups}: mean over seeds with the range over seeds as a band", downloadCsv: "Download CSV",
+    chartLabel: "{ind} per year, {groups}: mean over seeds with the range over seeds as a band", downloadCsv: "Download CSV", downloadParquet: "Download Parquet",
     heatmap: "Policy × future heatmap", heatmapBtn: "Compute heatmap (small runs)", heatmapCap: "Cohesion index in {year}, one run of {agents} agents per cell",
     finalValues: "Final values", year: "Year", value: "Value", compareA: "First workshop code", compareB: "Second workshop code", show: "Show",
     custom: "custom (sliders)", facilitatorOnly: "Open this page in the browser that created the workshop.", you: "You are", tis: "TIS",
@@ -55,7 +55,7 @@ const STRINGS = {
     future: "Toekomst", forces: "Krachten (0–1)", package: "Beleidspakket", agents: "Agenten", seeds: "Seeds", years: "Jaren",
     run: "Start", cancel: "Annuleren", queued: "In de wachtrij ({n} ervoor)", running: "Bezig", done: "Klaar", cancelledS: "Geannuleerd", failed: "Mislukt",
     indicator: "Indicator", groups: "Groepen", gAll: "Iedereen", gEdu: "Opleiding", gInc: "Inkomenskwintiel", gAge: "Leeftijd", gTop: "Top 10 % en top 1 %",
-    chartLabel: "{ind} per jaar, {groups}: gemiddelde over seeds, met het bereik over seeds als band", downloadCsv: "CSV downloaden",
+    chartLabel: "{ind} per jaar, {groups}: gemiddelde over seeds, met het bereik over seeds als band", downloadCsv: "CSV downloaden", downloadParquet: "Parquet downloaden",
     heatmap: "Beleid × toekomst", heatmapBtn: "Bereken de heatmap (kleine runs)", heatmapCap: "Cohesie-index in {year}, één run van {agents} agenten per cel",
     finalValues: "Eindwaarden", year: "Jaar", value: "Waarde", compareA: "Code eerste workshop", compareB: "Code tweede workshop", show: "Tonen",
     custom: "eigen (schuifjes)", facilitatorOnly: "Open deze pagina in de browser waarmee de workshop is aangemaakt.", you: "Je bent", tis: "TIS",
@@ -443,7 +443,8 @@ function resultView(id, result) {
   return el("div", { class: "result" }, el("div", { class: "row" },
     el("div", { class: "field" }, el("label", { for: "indicator", text: t("indicator") }), indSel),
     el("div", { class: "field" }, el("label", { for: "groupset", text: t("groups") }), grpSel),
-    el("a", { class: "button secondary", href: `/api/runs/${id}/csv`, text: t("downloadCsv") })), box);
+    el("a", { class: "button secondary", href: `/api/runs/${id}/csv`, text: t("downloadCsv") }),
+    el("a", { class: "button secondary", href: `/api/runs/${id}/parquet`, text: t("downloadParquet") })), box);
 }
 
 function watchRun(id, area, onDone) {

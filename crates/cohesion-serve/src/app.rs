@@ -138,6 +138,7 @@ pub fn router(state: AppState) -> Router {
         .route("/runs", post(runs::submit))
         .route("/runs/{id}", get(runs::status).delete(runs::cancel))
         .route("/runs/{id}/csv", get(runs::csv))
+        .route("/runs/{id}/parquet", get(runs::parquet))
         .route("/heatmap", post(runs::heatmap))
         .fallback(|| async { ApiError::not_found("no such API endpoint") })
         .layer(middleware::from_fn(csrf_guard));

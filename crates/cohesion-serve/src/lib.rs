@@ -9,13 +9,14 @@
 //! Map: [`app`] builds the router and its guards (CSRF header, body limit, security headers,
 //! panics caught); [`workshop`] holds the workshop handlers and [`store`] their SQLite tables
 //! (with migrations); [`aggregate`] turns answers into means, spreads and CIB results (pure
-//! functions); [`runs`] is the queue of model runs; [`assets`] embeds the pages; [`tls`] makes
+//! functions); [`runs`] is the queue of model runs and [`download`] its CSV/Parquet files; [`assets`] embeds the pages; [`tls`] makes
 //! the certificate and HTTPS listener of `--lan`; [`cli`] is the `cohesion serve` command.
 
 pub mod aggregate;
 pub mod app;
 pub mod assets;
 pub mod cli;
+pub mod download;
 pub mod error;
 pub mod runs;
 pub mod secret;

@@ -645,6 +645,31 @@ async fn a_run_is_queued_reports_progress_and_finishes_with_bands() {
     }
     assert!(s["edu_low"].is_object() && s["income_q5"].is_object() && s["top1"].is_object());
     assert_eq!(last["result"]["forces"]["public_values"], 0.9);
+    // downloads: CSV rows for both seeds, Parquet with the same number of rows
+    let fetch = |path: String| {
+        let app = c.app.clone();
+        async move {
+            let res = app
+                .oneshot(Request::builder().uri(path).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            (
+                res.status(),
+                res.into_body().collect().await.unwrap().to_bytes(),
+            )
+        }
+    };
+    let (s, csv) = fetch(format!("/api/runs/{first}/csv")).await;
+    assert_eq!(s, StatusCode::OK);
+    let csv = String::from_utf8(csv.to_vec()).unwrap();
+    let data_lines = csv.lines().count() - 1;
+    assert!(csv
+        .lines()
+        .any(|l| l.starts_with("2,2028,all,cohesion_index,")));
+    let (s, pq) = fetch(format!("/api/runs/{first}/parquet")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(&pq[..4], b"PAR1");
+    assert!(pq.len() > 1000 && data_lines > 1000);
     // bad run requests
     let r = c
         .post(
