@@ -16,7 +16,7 @@ const STRINGS = {
     impactOf: "Impact of {a} on {b}", save: "Save answers", saved: "Saved.", savedReplay: "Already saved.",
     facilitator: "Facilitator", joinAt: "Participants join at", participants: "Participants", progress: "Progress",
     forcesDone: "forces", impactsDone: "cells", aggregate: "Aggregate of the forces", mean: "mean", sd: "sd", range: "range", n: "n",
-    cells: "Cross-impact cells (mean and disagreement)", cibMean: "Consistent scenarios of the mean matrix", cibPer: "Per participant",
+    cells: "Cross-impact cells, most disputed first (mean, sd, range)", cibMean: "Consistent scenarios of the mean matrix", cibPer: "Per participant",
     scenarios: "consistent of {n}", runModel: "Run the model on this scenario", noneYet: "Nothing yet.", addOnBehalf: "Add a participant without a phone",
     consentGiven: "The participant agreed (on paper or aloud)", add: "Add", answerFor: "Enter answers", exportCsv: "Export CSV",
     exportCib: "Export CIB file (mean)", close: "Close for answers", reopen: "Reopen", del: "Delete workshop and all answers",
@@ -47,7 +47,7 @@ const STRINGS = {
     impactOf: "Invloed van {a} op {b}", save: "Antwoorden opslaan", saved: "Opgeslagen.", savedReplay: "Was al opgeslagen.",
     facilitator: "Begeleider", joinAt: "Deelnemers doen mee via", participants: "Deelnemers", progress: "Voortgang",
     forcesDone: "krachten", impactsDone: "cellen", aggregate: "Samenvatting van de krachten", mean: "gemiddelde", sd: "sd", range: "bereik", n: "n",
-    cells: "Cellen (gemiddelde en onenigheid)", cibMean: "Consistente scenario's van de gemiddelde matrix", cibPer: "Per deelnemer",
+    cells: "Cellen, meest omstreden eerst (gemiddelde, sd, bereik)", cibMean: "Consistente scenario's van de gemiddelde matrix", cibPer: "Per deelnemer",
     scenarios: "consistent van {n}", runModel: "Draai het model op dit scenario", noneYet: "Nog niets.", addOnBehalf: "Deelnemer zonder telefoon toevoegen",
     consentGiven: "De deelnemer gaf toestemming (op papier of mondeling)", add: "Toevoegen", answerFor: "Antwoorden invoeren", exportCsv: "CSV exporteren",
     exportCib: "CIB-bestand exporteren (gemiddelde)", close: "Sluiten voor antwoorden", reopen: "Heropenen", del: "Workshop en alle antwoorden verwijderen",
@@ -327,15 +327,17 @@ function summaryView(s, opts) {
     el("thead", {}, el("tr", {}, el("td", {}), ["importance", "uncertainty", "direction"].map(k => el("th", { scope: "colgroup", colspan: 4, text: t(k) })))),
     el("tbody", {}, s.forces.map(f => el("tr", {}, el("th", { scope: "row", text: descName(f.descriptor) }),
       spreadCells(f.importance), spreadCells(f.uncertainty), spreadCells(f.direction))))));
-  const cells = el("div", { class: "scroll" }, el("table", { id: "cells" }, el("caption", { text: t("cells") }),
+  // most disputed cells first; the long table folds away so the scenarios stay in view
+  const sorted = s.cells.slice().sort((x, y) => y.sd - x.sd || (y.max - y.min) - (x.max - x.min));
+  const cells = el("details", { class: "scroll" }, el("summary", { text: t("cells") + " (" + s.cells.length + ")" }), el("table", { id: "cells" }, el("caption", { text: t("cells") }),
     el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "→" }), el("th", { scope: "col", text: t("mean") }), el("th", { scope: "col", text: t("sd") }), el("th", { scope: "col", text: t("range") }), el("th", { scope: "col", text: t("n") }))),
-    el("tbody", {}, s.cells.map(c => el("tr", {}, el("th", { scope: "row", text: `${descName(c.src)}: ${c.src_variant} → ${descName(c.dst)}: ${c.dst_variant}` }), spreadCells(c))))));
+    el("tbody", {}, sorted.map(c => el("tr", {}, el("th", { scope: "row", text: `${descName(c.src)}: ${c.src_variant} → ${descName(c.dst)}: ${c.dst_variant}` }), spreadCells(c))))));
   const cib = el("section", { id: "cib-mean", "aria-labelledby": "cib-h" + code },
     el("h3", { id: "cib-h" + code, text: t("cibMean") + " (" + t("scenarios", { n: s.cib.mean.space }).replace(/^/, s.cib.mean.count + " ") + ")" }),
     scenarioList(s.cib.mean, opts.onRun));
   const per = el("section", {}, el("h3", { text: t("cibPer") }), el("ul", {}, s.cib.per_participant.map(p =>
     el("li", {}, el("strong", { text: p.nickname }), ": " + p.cib.count + " " + t("scenarios", { n: p.cib.space })))));
-  return el("div", { class: "summary" }, parts, forces, cells, cib, per);
+  return el("div", { class: "summary" }, parts, cib, per, forces, cells);
 }
 
 async function pageFacilitate() {
