@@ -126,6 +126,13 @@ try {
   check(pts === 26, `chart line has ${pts} points (2025–2050)`);
   const ys = await dash.$eval("#chart polyline.series", l => l.getAttribute("points").trim().split(/\s+/).map(p => Number(p.split(",")[1])));
   check(ys.every(Number.isFinite) && new Set(ys).size > 1, "chart values are finite and vary");
+  const links = await dash.$$eval("#run-area a.button", as => as.map(a => a.getAttribute("href")));
+  const dl = await dash.evaluate(async hrefs => Promise.all(hrefs.map(async h => {
+    const r = await fetch(h); const b = new Uint8Array(await r.arrayBuffer());
+    return [h, r.status, b.length, String.fromCharCode(...b.slice(0, 4))];
+  })), links);
+  check(dl.length === 2 && dl.every(d => d[1] === 200 && d[2] > 1000), "CSV and Parquet downloads: " + dl.map(d => d[0] + " " + d[2] + " bytes").join(", "));
+  check(dl.some(d => d[0].endsWith("/parquet") && d[3] === "PAR1"), "the Parquet file starts with PAR1");
   await dash.selectOption("#groupset", "gInc");
   check(await dash.$$eval("#chart polyline.series", ls => ls.length) === 5, "income quintiles: five lines with bands");
   check(await dash.$$eval("#chart polygon.band", ls => ls.length) === 5, "five bands over seeds");
