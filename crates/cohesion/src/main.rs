@@ -38,6 +38,8 @@ enum Command {
     Monitor(cohesion_monitor::cli::MonitorArgs),
     /// The classic models (Schelling, Deffuant) as benchmarks B1 and B2, sequential or parallel.
     Classic(cohesion_classic::cli::ClassicArgs),
+    /// The web app: scenario dashboard and live workshops (JSON API under /api/).
+    Serve(cohesion_serve::cli::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Experiment(args) => cmd::experiment::run(&args),
         Command::Monitor(args) => cohesion_monitor::cli::run(&args),
         Command::Classic(args) => cohesion_classic::cli::run(&args),
+        Command::Serve(args) => cohesion_serve::cli::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
