@@ -36,6 +36,9 @@ enum Command {
     Experiment(cmd::experiment::ExperimentArgs),
     /// Keep developments in sight: import CBS/Eurostat series, check them against model bands.
     Monitor(cohesion_monitor::cli::MonitorArgs),
+    /// The report for a ministry: one self-contained HTML page (and PDF) from an experiment,
+    /// observed series, a CIB matrix and a corpus.
+    Report(cohesion_report::cli::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Command::Corpus(args) => cohesion_discourse::cli::run(&args),
         Command::Experiment(args) => cmd::experiment::run(&args),
         Command::Monitor(args) => cohesion_monitor::cli::run(&args),
+        Command::Report(args) => cohesion_report::cli::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
