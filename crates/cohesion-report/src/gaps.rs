@@ -8,35 +8,47 @@ use cohesion_experiment::results::Results;
 use cohesion_explore::stats::percentile;
 use std::collections::BTreeMap;
 
-/// (name, group a, group b, in words): the gap is a − b.
-pub const PAIRS: &[(&str, &str, &str, &str)] = &[
-    (
+/// Two groups to compare; the gap is `a − b`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Pair {
+    pub name: &'static str,
+    pub a: &'static str,
+    pub b: &'static str,
+    pub words: &'static str,
+}
+
+const fn pair(name: &'static str, a: &'static str, b: &'static str, words: &'static str) -> Pair {
+    Pair { name, a, b, words }
+}
+
+pub const PAIRS: &[Pair] = &[
+    pair(
         "education",
         "edu_high",
         "edu_low",
         "high minus low educated",
     ),
-    (
+    pair(
         "income",
         "income_q5",
         "income_q1",
         "top minus bottom income fifth",
     ),
-    (
+    pair(
         "age",
         "age_18_34",
         "age_75_plus",
         "aged 18–34 minus aged 75 and over",
     ),
-    ("top 1 %", "top1", "all", "top 1 % by wealth minus everyone"),
+    pair("top 1 %", "top1", "all", "top 1 % by wealth minus everyone"),
 ];
 
 /// Gap bands in the shape of the experiment's bands: `group` holds the pair's name.
-pub fn bands(r: &Results, indicator: &str, pair: &(&str, &str, &str, &str)) -> Vec<Band> {
+pub fn bands(r: &Results, indicator: &str, pair: &Pair) -> Vec<Band> {
     let (Some(ind), Some(ga), Some(gb)) = (
         r.names.indicator(indicator),
-        r.names.group(pair.1),
-        r.names.group(pair.2),
+        r.names.group(pair.a),
+        r.names.group(pair.b),
     ) else {
         return Vec::new();
     };
@@ -87,7 +99,7 @@ pub fn bands(r: &Results, indicator: &str, pair: &(&str, &str, &str, &str)) -> V
                 future: e.futures[fi].name.clone(),
                 package: e.packages[pi].name.clone(),
                 indicator: indicator.to_string(),
-                group: pair.0.to_string(),
+                group: pair.name.to_string(),
                 year: common[k],
                 p5: percentile(x, 5.0),
                 median: percentile(x, 50.0),
@@ -99,13 +111,7 @@ pub fn bands(r: &Results, indicator: &str, pair: &(&str, &str, &str, &str)) -> V
 }
 
 /// Every (indicator, pair) of the key indicators whose two groups the experiment kept.
-pub fn available(
-    r: &Results,
-    key: &[(String, String)],
-) -> Vec<(
-    String,
-    &'static (&'static str, &'static str, &'static str, &'static str),
-)> {
+pub fn available(r: &Results, key: &[(String, String)]) -> Vec<(String, &'static Pair)> {
     let kept = |i: &str, g: &str| {
         r.experiment
             .outcomes
@@ -120,7 +126,7 @@ pub fn available(
         }
         seen.push(ind);
         for p in PAIRS {
-            if kept(ind, p.1) && kept(ind, p.2) {
+            if kept(ind, p.a) && kept(ind, p.b) {
                 out.push((ind.clone(), p));
             }
         }
@@ -129,6 +135,6 @@ pub fn available(
 }
 
 /// Words for a gap series' title.
-pub fn title(indicator: &str, pair: &(&str, &str, &str, &str)) -> String {
-    format!("{}: {}", fans::label(indicator), pair.3)
+pub fn title(indicator: &str, pair: &Pair) -> String {
+    format!("{}: {}", fans::label(indicator), pair.words)
 }

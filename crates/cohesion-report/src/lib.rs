@@ -228,7 +228,7 @@ fn gaps_section(
             let _ = write!(s, "<h3>{}</h3>", escape(&gaps::title(ind, pair)));
             let grouped = fans::group(&bands);
             for (name, label) in futures {
-                if let Some(by_package) = grouped.get(&(name.as_str(), ind.as_str(), pair.0)) {
+                if let Some(by_package) = grouped.get(&(name.as_str(), ind.as_str(), pair.name)) {
                     let fans: Vec<fans::Fan> = packages
                         .iter()
                         .enumerate()
@@ -258,7 +258,7 @@ fn gaps_section(
         for b in bands.iter().filter(|b| Some(b.year) == last) {
             table.push(vec![
                 fans::label(ind).into(),
-                pair.3.into(),
+                pair.words.into(),
                 b.future.clone().into(),
                 b.package.clone().into(),
                 b.p5.into(),

@@ -125,8 +125,7 @@ pub fn section(r: &Results, o: &PolicyOptions) -> Result<String> {
         .collect();
     let spread = median
         .iter()
-        .enumerate()
-        .flat_map(|(_, m)| m.iter().zip(&best).map(|(v, b)| (b - v).abs()))
+        .flat_map(|m| m.iter().zip(&best).map(|(v, b)| (b - v).abs()))
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max);
     let _ = write!(

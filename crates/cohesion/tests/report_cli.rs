@@ -136,7 +136,7 @@ fn paths(chart: &str, class: &str) -> Vec<Vec<(f64, f64)>> {
             let tag = &chart[i..i + chart[i..].find('>').unwrap()];
             attr(tag, "d")
                 .trim_end_matches(" Z")
-                .split(|c| c == 'M' || c == 'L')
+                .split(['M', 'L'])
                 .filter(|p| !p.trim().is_empty())
                 .map(|p| {
                     let (x, y) = p.trim().split_once(',').unwrap();
