@@ -213,15 +213,10 @@ fn gaps_section(
     s.push_str("<p>The gap is computed within each run (one group's value minus the other's in the same simulated population), then summarised over runs like the indicators above.</p>");
     // Charts for the first indicator with gaps; the others in a table of the last year.
     let first = pairs[0].0.clone();
-    let mut table = cohesion_io::Table::new([
-        "indicator",
-        "gap",
-        "future",
-        "package",
-        "p5",
-        "median",
-        "p95",
-    ]);
+    // One row per indicator, gap and package; one column per future: "median (p5 – p95)".
+    let mut columns = vec!["indicator".to_string(), "gap".into(), "package".into()];
+    columns.extend(futures.iter().map(|f| f.0.clone()));
+    let mut table = cohesion_io::Table::new(columns);
     for (ind, pair) in &pairs {
         let bands = gaps::bands(r, ind, pair);
         if *ind == first {
@@ -255,21 +250,29 @@ fn gaps_section(
             }
         }
         let last = bands.iter().map(|b| b.year).max();
-        for b in bands.iter().filter(|b| Some(b.year) == last) {
-            table.push(vec![
-                fans::label(ind).into(),
-                pair.words.into(),
-                b.future.clone().into(),
-                b.package.clone().into(),
-                b.p5.into(),
-                b.median.into(),
-                b.p95.into(),
-            ]);
+        for p in packages {
+            let mut row: Vec<cohesion_io::Cell> =
+                vec![fans::label(ind).into(), pair.words.into(), p.clone().into()];
+            for (f, _) in futures {
+                let cell = bands
+                    .iter()
+                    .find(|b| Some(b.year) == last && &b.package == p && &b.future == f)
+                    .map_or(String::new(), |b| {
+                        format!(
+                            "{} ({} – {})",
+                            html::number(b.median, 3),
+                            html::number(b.p5, 3),
+                            html::number(b.p95, 3)
+                        )
+                    });
+                row.push(cell.into());
+            }
+            table.push(row);
         }
     }
     let _ = write!(
         s,
-        "<h3>Every gap in the last kept year {}</h3>",
+        "<h3>Every gap in the last kept year {}</h3><p>Median over runs, with the 5th and 95th percentiles in brackets.</p>",
         html::badge(Basis::Presets)
     );
     s.push_str(&html::table(&table, None, 3));

@@ -233,6 +233,13 @@ fn gaps_and_robustness_follow_the_experiment() {
     let html = report(&[], "policy");
     // The four pairs of groups are kept for the cohesion index: one chart per pair and future.
     assert_eq!(charts(&html, "gap").len(), 4 * 2);
+    // The last-year table: one row per pair and package, one column per future.
+    let gaps = &html[html.find("Every gap in the last kept year").unwrap()..];
+    let gaps = &gaps[gaps.find("<tbody>").unwrap()..gaps.find("</tbody>").unwrap()];
+    let rows: Vec<&str> = gaps.split("<tr>").skip(1).collect();
+    assert_eq!(rows.len(), 4 * 2);
+    assert!(rows.iter().all(|r| r.matches("<td>").count() == 3 + 2));
+    assert!(rows.iter().all(|r| r.matches(" – ").count() == 2));
     let rob = &html[html.find("Robustness per package").unwrap()..];
     let table = &rob[rob.find("<tbody>").unwrap()..rob.find("</tbody>").unwrap()];
     let rows: Vec<&str> = table.split("<tr>").skip(1).collect();
