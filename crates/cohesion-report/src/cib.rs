@@ -44,7 +44,7 @@ pub fn section(path: &Path) -> Result<(String, Option<String>)> {
     if found.is_empty() {
         s.push_str("<p>This matrix has no consistent scenario.</p>");
     } else {
-        s.push_str("<table><thead><tr><th class=\"num\">#</th>");
+        s.push_str("<div class=\"wide\"><table><thead><tr><th class=\"num\">#</th>");
         for d in &cib.descriptors {
             let _ = write!(s, "<th>{}</th>", escape(&d.name.replace('_', " ")));
         }
@@ -62,7 +62,7 @@ pub fn section(path: &Path) -> Result<(String, Option<String>)> {
                 escape(&cib.futures_of(&f.scenario).join(", "))
             );
         }
-        s.push_str("</tbody></table>");
+        s.push_str("</tbody></table></div>");
         if found.len() > MAX_ROWS {
             let _ = write!(
                 s,

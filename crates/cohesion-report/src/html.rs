@@ -80,6 +80,7 @@ body{max-width:none;margin:0;font-size:11pt}\
 section{break-before:page}section:first-of-type{break-before:auto}\
 figure.chart{break-inside:avoid;width:48%}\
 table,.box{break-inside:avoid}\
+.wide table{font-size:7.5pt;max-width:100%}.wide td,.wide th{padding:.1em .25em;overflow-wrap:anywhere}\
 h2,h3{break-after:avoid}\
 a{color:inherit;text-decoration:none}\
 }\
@@ -91,6 +92,12 @@ pub fn page(title: &str, body: &str) -> String {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>{body}</body></html>\n",
         escape(title)
     )
+}
+
+/// A table too wide for a printed page at the normal size: smaller type in print, and
+/// cells that may break anywhere rather than be clipped.
+pub fn wide(table_html: &str) -> String {
+    format!("<div class=\"wide\">{table_html}</div>")
 }
 
 /// A number for a reader: `digits` decimals, `–` when missing.

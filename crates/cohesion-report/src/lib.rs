@@ -275,7 +275,7 @@ fn gaps_section(
         "<h3>Every gap in the last kept year {}</h3><p>Median over runs, with the 5th and 95th percentiles in brackets.</p>",
         html::badge(Basis::Presets)
     );
-    s.push_str(&html::table(&table, None, 3));
+    s.push_str(&html::wide(&html::table(&table, None, 3)));
     s.push_str("</section>");
     s
 }

@@ -166,7 +166,7 @@ pub fn section(r: &Results, o: &PolicyOptions) -> Result<String> {
         badge(Basis::Presets),
         thresholds.iter().map(|t| format!("<code>{}</code>", escape(t))).collect::<Vec<_>>().join(", ")
     );
-    s.push_str(&html::table(&rob, None, 3));
+    s.push_str(&html::wide(&html::table(&rob, None, 3)));
 
     let _ = write!(
         s,
