@@ -40,6 +40,9 @@ enum Command {
     Classic(cohesion_classic::cli::ClassicArgs),
     /// The web app: scenario dashboard and live workshops (JSON API under /api/).
     Serve(cohesion_serve::cli::ServeArgs),
+    /// The report for a ministry: one self-contained HTML page (and PDF) from an experiment,
+    /// observed series, a CIB matrix and a corpus.
+    Report(cohesion_report::cli::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
         Command::Monitor(args) => cohesion_monitor::cli::run(&args),
         Command::Classic(args) => cohesion_classic::cli::run(&args),
         Command::Serve(args) => cohesion_serve::cli::run(&args),
+        Command::Report(args) => cohesion_report::cli::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

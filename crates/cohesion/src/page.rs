@@ -1,7 +1,9 @@
 //! The demo's page: one self-contained HTML file with an inline SVG line chart per key
-//! indicator (no scripts, no network), readable offline and printable.
+//! indicator (no scripts, no network), readable offline and printable. The chart frame is
+//! `cohesion_report::svg`, shared with `cohesion report`.
 
 use cohesion_model::{Row, RunConfig};
+use cohesion_report::svg::Frame;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -91,97 +93,26 @@ fn series(run: &Run, group: &str, indicator: &str) -> Vec<(i32, f64)> {
         .collect()
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 fn chart(runs: &[Run], group: &str, indicator: &str, title: &str) -> String {
-    let (w, h, left, bottom, top, right) = (520.0, 280.0, 60.0, 30.0, 30.0, 24.0);
     let all: Vec<Vec<(i32, f64)>> = runs.iter().map(|r| series(r, group, indicator)).collect();
-    let pts: Vec<&(i32, f64)> = all.iter().flatten().collect();
-    if pts.is_empty() {
+    let Some(frame) = Frame::fitting(all.iter().flatten().map(|&(x, y)| (x as f64, y))) else {
         return String::new();
-    }
-    let (x0, x1) = (
-        pts.iter().map(|p| p.0).min().unwrap_or(0) as f64,
-        pts.iter().map(|p| p.0).max().unwrap_or(1) as f64,
-    );
-    let (mut y0, mut y1) = (
-        pts.iter().map(|p| p.1).fold(f64::INFINITY, f64::min),
-        pts.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max),
-    );
-    if (y1 - y0).abs() < 1e-9 {
-        y0 -= 0.5;
-        y1 += 0.5;
-    }
-    let pad = 0.05 * (y1 - y0);
-    let (y0, y1) = (y0 - pad, y1 + pad);
-    let sx = |x: f64| left + (x - x0) / (x1 - x0).max(1.0) * (w - left - right);
-    let sy = |y: f64| top + (1.0 - (y - y0) / (y1 - y0)) * (h - top - bottom);
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<figure><svg viewBox="0 0 {w} {h}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg">"#,
-        t = escape(title)
-    );
-    let _ = write!(
-        s,
-        r#"<text x="{left}" y="18" class="title">{}</text>"#,
-        escape(title)
-    );
-    for k in 0..=4 {
-        let y = y0 + (y1 - y0) * k as f64 / 4.0;
-        let _ = write!(
-            s,
-            r##"<line x1="{left}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#ddd"/><text x="{}" y="{:.1}" class="tick" text-anchor="end">{}</text>"##,
-            w - right,
-            left - 4.0,
-            sy(y) + 4.0,
-            fmt_tick(y, (y1 - y0) / 4.0),
-            yy = sy(y)
-        );
-    }
-    for x in [x0, (x0 + x1) / 2.0, x1] {
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{}" class="tick" text-anchor="middle">{}</text>"#,
-            sx(x),
-            h - 8.0,
-            x.round()
-        );
-    }
+    };
+    let mut s = String::from("<figure>");
+    frame.open(title, &mut s);
     for (run, ser) in runs.iter().zip(&all) {
-        if ser.is_empty() {
-            continue;
-        }
-        let d: Vec<String> = ser
-            .iter()
-            .map(|(x, y)| format!("{:.1},{:.1}", sx(*x as f64), sy(*y)))
-            .collect();
-        let dash = if run.package == "narrow" {
-            r#" stroke-dasharray="5 4""#
-        } else {
-            ""
-        };
-        let _ = write!(
-            s,
-            r#"<polyline fill="none" stroke="{}" stroke-width="2"{dash} points="{}"><title>{} × {}</title></polyline>"#,
+        let pts: Vec<(f64, f64)> = ser.iter().map(|&(x, y)| (x as f64, y)).collect();
+        frame.line(
+            &pts,
             colour(&run.future),
-            d.join(" "),
-            run.future,
-            run.package
+            run.package == "narrow",
+            &format!("{} × {}", run.future, run.package),
+            &mut s,
         );
     }
-    s.push_str("</svg></figure>\n");
+    Frame::close(&mut s);
+    s.push_str("</figure>\n");
     s
-}
-
-/// A tick label with enough digits to tell ticks `step` apart.
-fn fmt_tick(v: f64, step: f64) -> String {
-    let digits = (-(step.abs().max(1e-12)).log10().floor()).max(0.0) as usize + 1;
-    format!("{v:.digits$}")
 }
 
 pub fn render(runs: &[Run], cfg: &RunConfig) -> String {
