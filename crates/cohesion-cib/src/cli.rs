@@ -605,21 +605,7 @@ fn with_progress_line<T>(work: impl FnOnce(Option<Arc<Progress>>) -> T) -> T {
 }
 
 fn emit(a: &Analysis, args: &CibArgs) -> Result<()> {
-    let to_stdout = |p: &Option<PathBuf>| p.as_ref().is_some_and(|p| p.as_os_str() == "-");
-    if let Some(p) = &args.csv {
-        a.table.write_csv(p)?;
-    }
-    if let Some(p) = &args.json {
-        a.table.write_json(p)?;
-    }
-    if to_stdout(&args.csv) || to_stdout(&args.json) {
-        for n in &a.table.notes {
-            eprintln!("{n}");
-        }
-    } else {
-        print!("{}", a.table.aligned(4));
-    }
-    Ok(())
+    a.table.emit(args.csv.as_deref(), args.json.as_deref(), 4)
 }
 
 /// Write the scenario of table row `n` (1-based) as a scenario TOML for `cohesion run`.

@@ -116,17 +116,7 @@ fn run_inner(args: &ClassicArgs) -> Result<()> {
         ClassicModel::Schelling(a) => (schelling(a)?, &a.common),
         ClassicModel::Deffuant(a) => (deffuant(a)?, &a.common),
     };
-    let to_stdout = |p: &Option<PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
-    if !to_stdout(&common.csv) && !to_stdout(&common.json) {
-        print!("{}", table.aligned(4));
-    }
-    if let Some(path) = &common.csv {
-        table.write_csv(path)?;
-    }
-    if let Some(path) = &common.json {
-        table.write_json(path)?;
-    }
-    Ok(())
+    table.emit(common.csv.as_deref(), common.json.as_deref(), 4)
 }
 
 const COLUMNS: [&str; 11] = [

@@ -293,17 +293,7 @@ pub struct QueryArgs {
 
 /// Print the aligned view unless a machine-readable copy goes to standard output.
 pub fn emit(t: &Table, out: &Output) -> Result<()> {
-    let dash = |p: &Option<PathBuf>| p.as_ref().is_some_and(|p| p.as_os_str() == "-");
-    if !dash(&out.csv) && !dash(&out.json) {
-        print!("{}", t.aligned(3));
-    }
-    if let Some(p) = &out.csv {
-        t.write_csv(p)?;
-    }
-    if let Some(p) = &out.json {
-        t.write_json(p)?;
-    }
-    Ok(())
+    t.emit(out.csv.as_deref(), out.json.as_deref(), 3)
 }
 
 fn spans(c: &Corpus, filter: &Option<String>) -> Result<Spans> {

@@ -69,9 +69,23 @@ fn runs_of(plan: &Plan, future: usize, package: usize) -> Vec<u32> {
         .collect()
 }
 
-/// Median and 5–95 % band over runs of each kept series, per future, package and year. The
-/// columns are the contract `cohesion monitor check --bands` reads.
-pub fn bands(r: &Results, indicator: Option<&str>, group: Option<&str>) -> Result<Table> {
+/// One row of the band table: a kept series' spread over runs in one year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    pub future: String,
+    pub package: String,
+    pub indicator: String,
+    pub group: String,
+    pub year: i32,
+    pub runs: usize,
+    pub p5: f64,
+    pub median: f64,
+    pub p95: f64,
+}
+
+/// Median and 5–95 % band over runs of each kept series, per future, package and year,
+/// optionally for one indicator and one group.
+pub fn band_rows(r: &Results, indicator: Option<&str>, group: Option<&str>) -> Result<Vec<Band>> {
     let e = &r.experiment;
     let ind = indicator
         .map(|i| {
@@ -87,17 +101,7 @@ pub fn bands(r: &Results, indicator: Option<&str>, group: Option<&str>) -> Resul
                 .ok_or_else(|| Error::input(format!("unknown group `{g}`")))
         })
         .transpose()?;
-    let mut t = Table::new([
-        "future",
-        "package",
-        "indicator",
-        "group",
-        "year",
-        "runs",
-        "p5",
-        "median",
-        "p95",
-    ]);
+    let mut out = Vec::new();
     for (fi, fut) in e.futures.iter().enumerate() {
         for (pi, pkg) in e.packages.iter().enumerate() {
             let ids = runs_of(&r.plan, fi, pi);
@@ -112,24 +116,54 @@ pub fn bands(r: &Results, indicator: Option<&str>, group: Option<&str>) -> Resul
                     .filter_map(|&id| r.run_records(id).get(k).map(|q| q.value))
                     .filter(|v| v.is_finite())
                     .collect();
-                t.push(vec![
-                    Cell::Str(fut.name.clone()),
-                    Cell::Str(pkg.name.clone()),
-                    Cell::Str(r.names.indicators[rec.indicator as usize].to_string()),
-                    Cell::Str(r.names.groups[rec.group as usize].clone()),
-                    Cell::Int(rec.year as i64),
-                    Cell::Int(x.len() as i64),
-                    f(percentile(&x, 5.0)),
-                    f(percentile(&x, 50.0)),
-                    f(percentile(&x, 95.0)),
-                ]);
+                out.push(Band {
+                    future: fut.name.clone(),
+                    package: pkg.name.clone(),
+                    indicator: r.names.indicators[rec.indicator as usize].to_string(),
+                    group: r.names.groups[rec.group as usize].clone(),
+                    year: rec.year,
+                    runs: x.len(),
+                    p5: percentile(&x, 5.0),
+                    median: percentile(&x, 50.0),
+                    p95: percentile(&x, 95.0),
+                });
             }
         }
     }
-    if t.rows.is_empty() {
+    if out.is_empty() {
         return Err(Error::input(
             "no kept series matches the indicator and group asked for",
         ));
+    }
+    Ok(out)
+}
+
+/// [`band_rows`] as a table. The columns are the contract `cohesion monitor check --bands`
+/// reads.
+pub fn bands(r: &Results, indicator: Option<&str>, group: Option<&str>) -> Result<Table> {
+    let mut t = Table::new([
+        "future",
+        "package",
+        "indicator",
+        "group",
+        "year",
+        "runs",
+        "p5",
+        "median",
+        "p95",
+    ]);
+    for b in band_rows(r, indicator, group)? {
+        t.push(vec![
+            Cell::Str(b.future),
+            Cell::Str(b.package),
+            Cell::Str(b.indicator),
+            Cell::Str(b.group),
+            Cell::Int(b.year as i64),
+            Cell::Int(b.runs as i64),
+            f(b.p5),
+            f(b.median),
+            f(b.p95),
+        ]);
     }
     Ok(t)
 }

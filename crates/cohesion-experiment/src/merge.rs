@@ -101,11 +101,12 @@ pub fn merge(dir: &Path) -> Result<Report> {
     if !missing.is_empty() {
         let shown: Vec<String> = missing.iter().take(10).map(|r| r.to_string()).collect();
         let which: Vec<String> = {
-            let mut v: Vec<u32> = missing.iter().map(|r| r % counts[0] + 1).collect();
-            v.dedup();
-            v.sort();
-            v.dedup();
-            v.iter().map(|i| format!("{i}/{}", counts[0])).collect()
+            let shards: std::collections::BTreeSet<u32> =
+                missing.iter().map(|r| r % counts[0] + 1).collect();
+            shards
+                .iter()
+                .map(|i| format!("{i}/{}", counts[0]))
+                .collect()
         };
         return Err(Error::input(format!(
             "{}: {} of {total} runs are missing (runs {}{}), from shard(s) {}{}; run those shards (again) and merge",

@@ -3,7 +3,7 @@
 
 use cohesion_io::{Error, Result};
 use parquet::column::reader::ColumnReader;
-use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type};
+use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use parquet::file::reader::{FileReader, SerializedFileReader};
@@ -61,11 +61,24 @@ fn fail(path: &Path) -> impl Fn(parquet::errors::ParquetError) -> Error + '_ {
     move |e| Error::failure(format!("{}: Parquet: {e}", path.display()))
 }
 
-type Writer = SerializedFileWriter<File>;
+/// One column's values in a row group, in schema order.
+pub enum Column {
+    Int32(Vec<i32>),
+    /// Written by bit pattern; the schema's annotation says whether it is signed.
+    Int64(Vec<i64>),
+    Text(Vec<ByteArray>),
+    Double(Vec<f64>),
+}
 
-/// A Parquet writer for `schema` with the given key–value metadata and no time- or
-/// machine-dependent fields, so equal inputs give equal bytes.
-fn open_writer(path: &Path, schema: &str, metadata: &[(String, String)]) -> Result<Writer> {
+/// Write a Parquet file of `schema` (Parquet's message syntax) with the given key–value
+/// metadata, one row group per item of `groups`. Nothing time- or machine-dependent goes in,
+/// so equal inputs give equal bytes; the file is synced before this returns.
+pub fn write_columns(
+    path: &Path,
+    schema: &str,
+    metadata: &[(String, String)],
+    groups: impl IntoIterator<Item = Vec<Column>>,
+) -> Result<()> {
     let fail = fail(path);
     let schema = Arc::new(parse_message_type(schema).map_err(&fail)?);
     let kv = metadata
@@ -79,12 +92,29 @@ fn open_writer(path: &Path, schema: &str, metadata: &[(String, String)]) -> Resu
             .build(),
     );
     let file = File::create(path).map_err(|e| Error::io(path, "create", e))?;
-    SerializedFileWriter::new(file, schema, props).map_err(fail)
-}
-
-/// Close the writer and sync the file to disk.
-fn close_writer(path: &Path, writer: Writer) -> Result<()> {
-    let file = writer.into_inner().map_err(fail(path))?;
+    let mut writer = SerializedFileWriter::new(file, schema, props).map_err(&fail)?;
+    for columns in groups {
+        let mut group = writer.next_row_group().map_err(&fail)?;
+        let mut columns = columns.into_iter();
+        while let Some(mut col) = group.next_column().map_err(&fail)? {
+            let Some(values) = columns.next() else {
+                return Err(Error::failure(format!(
+                    "{}: fewer columns than the schema has",
+                    path.display()
+                )));
+            };
+            match values {
+                Column::Int32(v) => col.typed::<Int32Type>().write_batch(&v, None, None),
+                Column::Int64(v) => col.typed::<Int64Type>().write_batch(&v, None, None),
+                Column::Text(v) => col.typed::<ByteArrayType>().write_batch(&v, None, None),
+                Column::Double(v) => col.typed::<DoubleType>().write_batch(&v, None, None),
+            }
+            .map_err(&fail)?;
+            col.close().map_err(&fail)?;
+        }
+        group.close().map_err(&fail)?;
+    }
+    let file = writer.into_inner().map_err(&fail)?;
     file.sync_all().map_err(|e| Error::io(path, "sync", e))
 }
 
@@ -97,50 +127,26 @@ pub fn write(
     names: &Names,
     metadata: &[(String, String)],
 ) -> Result<()> {
-    let fail = fail(path);
-    let mut writer = open_writer(path, SCHEMA, metadata)?;
-    for chunk in records.chunks(ROW_GROUP) {
-        let mut group = writer.next_row_group().map_err(&fail)?;
-        let mut column = 0;
-        while let Some(mut col) = group.next_column().map_err(&fail)? {
-            match column {
-                0 | 1 => {
-                    let v: Vec<i32> = chunk
-                        .iter()
-                        .map(|r| if column == 0 { r.run as i32 } else { r.year })
-                        .collect();
-                    col.typed::<Int32Type>()
-                        .write_batch(&v, None, None)
-                        .map_err(&fail)?;
-                }
-                2 | 3 => {
-                    let v: Vec<ByteArray> = chunk
-                        .iter()
-                        .map(|r| {
-                            ByteArray::from(if column == 2 {
-                                names.groups[r.group as usize].as_str()
-                            } else {
-                                names.indicators[r.indicator as usize]
-                            })
-                        })
-                        .collect();
-                    col.typed::<ByteArrayType>()
-                        .write_batch(&v, None, None)
-                        .map_err(&fail)?;
-                }
-                _ => {
-                    let v: Vec<f64> = chunk.iter().map(|r| r.value).collect();
-                    col.typed::<DoubleType>()
-                        .write_batch(&v, None, None)
-                        .map_err(&fail)?;
-                }
-            }
-            col.close().map_err(&fail)?;
-            column += 1;
-        }
-        group.close().map_err(&fail)?;
-    }
-    close_writer(path, writer)
+    let groups = records.chunks(ROW_GROUP).map(|chunk| {
+        vec![
+            Column::Int32(chunk.iter().map(|r| r.run as i32).collect()),
+            Column::Int32(chunk.iter().map(|r| r.year).collect()),
+            Column::Text(
+                chunk
+                    .iter()
+                    .map(|r| ByteArray::from(names.groups[r.group as usize].as_str()))
+                    .collect(),
+            ),
+            Column::Text(
+                chunk
+                    .iter()
+                    .map(|r| ByteArray::from(names.indicators[r.indicator as usize]))
+                    .collect(),
+            ),
+            Column::Double(chunk.iter().map(|r| r.value).collect()),
+        ]
+    });
+    write_columns(path, SCHEMA, metadata, groups)
 }
 
 /// The key–value metadata of a results file.
@@ -264,7 +270,6 @@ pub fn write_runs(
     points: &[Vec<f64>],
     metadata: &[(String, String)],
 ) -> Result<()> {
-    let fail = fail(path);
     let mut schema = String::from(
         "message runs { REQUIRED INT32 run_id; REQUIRED BYTE_ARRAY future (UTF8); \
          REQUIRED BYTE_ARRAY package (UTF8); REQUIRED INT32 point; REQUIRED INT32 replication; \
@@ -274,58 +279,27 @@ pub fn write_runs(
         schema.push_str(&format!(" REQUIRED DOUBLE {name};"));
     }
     schema.push_str(" }");
-    let mut writer = open_writer(path, &schema, metadata)?;
-    let mut group = writer.next_row_group().map_err(&fail)?;
-    let mut column = 0usize;
-    while let Some(mut col) = group.next_column().map_err(&fail)? {
-        match column {
-            0 | 3 | 4 => {
-                let v: Vec<i32> = runs
-                    .iter()
-                    .map(|r| match column {
-                        0 => r.id as i32,
-                        3 => r.point as i32,
-                        _ => r.replication as i32,
-                    })
-                    .collect();
-                col.typed::<Int32Type>()
-                    .write_batch(&v, None, None)
-                    .map_err(&fail)?;
-            }
-            1 | 2 => {
-                let v: Vec<ByteArray> = runs
-                    .iter()
-                    .map(|r| {
-                        ByteArray::from(if column == 1 {
-                            futures[r.future].as_str()
-                        } else {
-                            packages[r.package].as_str()
-                        })
-                    })
-                    .collect();
-                col.typed::<ByteArrayType>()
-                    .write_batch(&v, None, None)
-                    .map_err(&fail)?;
-            }
-            5 => {
-                // Unsigned 64-bit seeds are stored by bit pattern under an unsigned annotation.
-                let v: Vec<i64> = runs.iter().map(|r| r.seed as i64).collect();
-                col.typed::<parquet::data_type::Int64Type>()
-                    .write_batch(&v, None, None)
-                    .map_err(&fail)?;
-            }
-            k => {
-                let v: Vec<f64> = runs.iter().map(|r| points[r.point][k - 6]).collect();
-                col.typed::<DoubleType>()
-                    .write_batch(&v, None, None)
-                    .map_err(&fail)?;
-            }
-        }
-        col.close().map_err(&fail)?;
-        column += 1;
-    }
-    group.close().map_err(&fail)?;
-    close_writer(path, writer)
+    let text = |names: &[String], of: fn(&crate::plan::Run) -> usize| {
+        Column::Text(
+            runs.iter()
+                .map(|r| ByteArray::from(names[of(r)].as_str()))
+                .collect(),
+        )
+    };
+    let mut columns = vec![
+        Column::Int32(runs.iter().map(|r| r.id as i32).collect()),
+        text(futures, |r| r.future),
+        text(packages, |r| r.package),
+        Column::Int32(runs.iter().map(|r| r.point as i32).collect()),
+        Column::Int32(runs.iter().map(|r| r.replication as i32).collect()),
+        // Unsigned 64-bit seeds are stored by bit pattern under an unsigned annotation.
+        Column::Int64(runs.iter().map(|r| r.seed as i64).collect()),
+    ];
+    columns.extend(
+        (0..factor_names.len())
+            .map(|k| Column::Double(runs.iter().map(|r| points[r.point][k]).collect())),
+    );
+    write_columns(path, &schema, metadata, [columns])
 }
 
 #[cfg(test)]

@@ -231,27 +231,15 @@ impl Store {
 fn reconcile(dir: &Path) -> Result<BTreeMap<u32, Entry>> {
     let parts_dir = dir.join("parts");
     let manifest_path = dir.join("manifest.tsv");
-    let mut listed = BTreeMap::new();
-    let mut clean;
-    if let Ok(text) = fs::read_to_string(&manifest_path) {
-        // A kill can cut the last line short; only lines ending in a newline count.
-        let complete = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
-        clean = complete.len() == text.len();
-        for line in complete.lines().skip(1) {
-            let f: Vec<&str> = line.split('\t').collect();
-            let parsed = (f.len() == 3)
-                .then(|| Some((f[0].parse().ok()?, f[1].parse().ok()?, f[2].parse().ok()?)))
-                .flatten();
-            match parsed {
-                Some((run, rows, bytes)) => {
-                    clean &= listed.insert(run, Entry { rows, bytes }).is_none();
-                }
-                None => clean = false,
-            }
+    let (listed, mut clean) = match fs::read_to_string(&manifest_path) {
+        Ok(text) => {
+            let manifest = parse_manifest(&text);
+            // Clean: nothing cut short, no malformed or repeated line.
+            let clean = manifest.complete && manifest.bad_lines.is_empty() && !manifest.repeats;
+            (manifest.entries, clean)
         }
-    } else {
-        clean = false;
-    }
+        Err(_) => (BTreeMap::new(), false),
+    };
     let mut done = BTreeMap::new();
     let names = parts::Names::model();
     let entries = fs::read_dir(&parts_dir).map_err(|e| Error::io(&parts_dir, "list", e))?;
@@ -321,24 +309,52 @@ pub fn read_header(dir: &Path) -> Result<Header> {
 pub fn read_manifest(dir: &Path) -> Result<BTreeMap<u32, Entry>> {
     let path = dir.join("manifest.tsv");
     let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, "read", e))?;
-    let complete = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
-    let mut out = BTreeMap::new();
-    for (n, line) in complete.lines().enumerate().skip(1) {
+    let manifest = parse_manifest(&text);
+    if let Some(&line) = manifest.bad_lines.first() {
+        return Err(Error::at(
+            &path,
+            Some(line),
+            None,
+            "malformed manifest line",
+        ));
+    }
+    Ok(manifest.entries)
+}
+
+/// A manifest's text, read leniently: what a writer killed mid-line or a damaged file
+/// leaves is reported, not fatal, so the caller decides.
+struct Manifest {
+    entries: BTreeMap<u32, Entry>,
+    /// The text ends with a newline (a kill can cut the last line short; only lines ending
+    /// in a newline count).
+    complete: bool,
+    /// 1-based numbers of lines that are not `run\trows\tbytes`.
+    bad_lines: Vec<usize>,
+    /// Some run is listed twice.
+    repeats: bool,
+}
+
+fn parse_manifest(text: &str) -> Manifest {
+    let whole = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
+    let mut m = Manifest {
+        entries: BTreeMap::new(),
+        complete: whole.len() == text.len(),
+        bad_lines: Vec::new(),
+        repeats: false,
+    };
+    for (n, line) in whole.lines().enumerate().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
         let parsed = (f.len() == 3)
             .then(|| Some((f[0].parse().ok()?, f[1].parse().ok()?, f[2].parse().ok()?)))
             .flatten();
-        let Some((run, rows, bytes)) = parsed else {
-            return Err(Error::at(
-                &path,
-                Some(n + 1),
-                None,
-                "malformed manifest line",
-            ));
-        };
-        out.insert(run, Entry { rows, bytes });
+        match parsed {
+            Some((run, rows, bytes)) => {
+                m.repeats |= m.entries.insert(run, Entry { rows, bytes }).is_some();
+            }
+            None => m.bad_lines.push(n + 1),
+        }
     }
-    Ok(out)
+    m
 }
 
 pub fn write_text(path: &Path, text: &str) -> Result<()> {

@@ -194,6 +194,27 @@ impl Table {
         serde_json::Value::Array(rows)
     }
 
+    /// The command-line convention (DESIGN §2): write CSV and JSON where asked (`-` is
+    /// standard output) and print the aligned view with `digits` decimals, unless a
+    /// machine-readable copy took standard output; the notes then go to standard error.
+    pub fn emit(&self, csv: Option<&Path>, json: Option<&Path>, digits: usize) -> Result<()> {
+        if let Some(p) = csv {
+            self.write_csv(p)?;
+        }
+        if let Some(p) = json {
+            self.write_json(p)?;
+        }
+        let dash = |p: Option<&Path>| p.is_some_and(|p| p.as_os_str() == "-");
+        if dash(csv) || dash(json) {
+            for n in &self.notes {
+                eprintln!("{n}");
+            }
+        } else {
+            print!("{}", self.aligned(digits));
+        }
+        Ok(())
+    }
+
     /// Write CSV to a file (atomically) or to standard output when `dest` is `-`.
     pub fn write_csv(&self, dest: &Path) -> Result<()> {
         to_dest(dest, |w| self.write_csv_to(w))

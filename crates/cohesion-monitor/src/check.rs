@@ -67,15 +67,12 @@ pub fn read_bands(path: &Path) -> Result<Vec<Band>> {
         let record = record.map_err(|e| {
             Error::at(
                 path,
-                e.position()
-                    .map(|p| crate::formats::line_at(&text, p.byte())),
+                crate::formats::csv_line(&text, &e),
                 None,
                 e.to_string(),
             )
         })?;
-        let line = record
-            .position()
-            .map_or(0, |p| crate::formats::line_at(&text, p.byte()));
+        let line = crate::formats::record_line(&text, &record);
         let band: Band = record.deserialize(Some(&headers)).map_err(|e| {
             let (field, msg) = match e.kind() {
                 csv::ErrorKind::Deserialize { err, .. } => (

@@ -82,15 +82,5 @@ pub fn run(args: &MonitorArgs) -> Result<()> {
 
 /// Print the aligned view unless a machine-readable copy goes to standard output.
 fn emit(t: &Table, a: &CheckArgs) -> Result<()> {
-    let dash = |p: &Option<PathBuf>| p.as_ref().is_some_and(|p| p.as_os_str() == "-");
-    if !dash(&a.csv) && !dash(&a.json) {
-        print!("{}", t.aligned(4));
-    }
-    if let Some(p) = &a.csv {
-        t.write_csv(p)?;
-    }
-    if let Some(p) = &a.json {
-        t.write_json(p)?;
-    }
-    Ok(())
+    t.emit(a.csv.as_deref(), a.json.as_deref(), 4)
 }

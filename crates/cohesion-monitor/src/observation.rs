@@ -108,15 +108,12 @@ pub fn read_csv(path: &Path) -> Result<Vec<Observation>> {
         let record = record.map_err(|e| {
             Error::at(
                 path,
-                e.position()
-                    .map(|p| crate::formats::line_at(&text, p.byte())),
+                crate::formats::csv_line(&text, &e),
                 None,
                 e.to_string(),
             )
         })?;
-        let line = record
-            .position()
-            .map_or(0, |p| crate::formats::line_at(&text, p.byte()));
+        let line = crate::formats::record_line(&text, &record);
         let get = |k: usize| record.get(idx[k]).unwrap_or("").trim();
         let num = |k: usize| -> Result<Option<f64>> {
             let s = get(k);

@@ -3,7 +3,7 @@
 
 use crate::html::{badge, Basis};
 use crate::svg::{escape, Frame};
-use cohesion_io::{Cell, Error, Result, Table};
+
 use cohesion_monitor::observation::Observation;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -48,58 +48,7 @@ pub fn package_colour(i: usize) -> &'static str {
     PACKAGE_COLOURS[i % PACKAGE_COLOURS.len()]
 }
 
-/// One row of the experiment's band table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Band {
-    pub future: String,
-    pub package: String,
-    pub indicator: String,
-    pub group: String,
-    pub year: i32,
-    pub p5: f64,
-    pub median: f64,
-    pub p95: f64,
-}
-
-/// Read the table `cohesion_experiment::analysis::bands` returns, by column name.
-pub fn read_bands(t: &Table) -> Result<Vec<Band>> {
-    let col = |name: &str| {
-        t.columns
-            .iter()
-            .position(|c| c == name)
-            .ok_or_else(|| Error::failure(format!("band table lacks column `{name}`")))
-    };
-    let [f, p, i, g, y, lo, m, hi] = [
-        "future",
-        "package",
-        "indicator",
-        "group",
-        "year",
-        "p5",
-        "median",
-        "p95",
-    ]
-    .map(col);
-    let (f, p, i, g, y, lo, m, hi) = (f?, p?, i?, g?, y?, lo?, m?, hi?);
-    let num = |c: &Cell| match c {
-        Cell::Float(v) => *v,
-        Cell::Int(v) => *v as f64,
-        _ => f64::NAN,
-    };
-    Ok(t.rows
-        .iter()
-        .map(|r| Band {
-            future: r[f].text(),
-            package: r[p].text(),
-            indicator: r[i].text(),
-            group: r[g].text(),
-            year: num(&r[y]) as i32,
-            p5: num(&r[lo]),
-            median: num(&r[m]),
-            p95: num(&r[hi]),
-        })
-        .collect())
-}
+pub use cohesion_experiment::analysis::Band;
 
 /// The (indicator, group) series to chart: key indicators kept in `all` (else their first
 /// kept group), at most six.

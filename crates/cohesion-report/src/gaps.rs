@@ -101,6 +101,7 @@ pub fn bands(r: &Results, indicator: &str, pair: &Pair) -> Vec<Band> {
                 indicator: indicator.to_string(),
                 group: pair.name.to_string(),
                 year: common[k],
+                runs: x.len(),
                 p5: percentile(x, 5.0),
                 median: percentile(x, 50.0),
                 p95: percentile(x, 95.0),

@@ -55,7 +55,7 @@ pub fn render(inputs: &Inputs) -> Result<String> {
         .flat_map(|o| o.groups.iter().map(|g| (o.indicator.clone(), g.clone())))
         .collect();
     let key = fans::key_series(&kept);
-    let bands = fans::read_bands(&cohesion_experiment::analysis::bands(&r, None, None)?)?;
+    let bands = cohesion_experiment::analysis::band_rows(&r, None, None)?;
     let futures: Vec<(String, String)> = e
         .futures
         .iter()

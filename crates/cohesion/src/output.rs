@@ -9,7 +9,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 
 pub fn progress(show: bool, len: u64, label: &str) -> ProgressBar {
     if !show {
@@ -64,67 +63,23 @@ pub fn write_csv(path: &Path, rows: &[Row]) -> Result<()> {
 }
 
 pub fn write_parquet(path: &Path, rows: &[Row], metadata: Vec<(String, String)>) -> Result<()> {
-    use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type};
-    use parquet::file::metadata::KeyValue;
-    use parquet::file::properties::WriterProperties;
-    use parquet::file::writer::SerializedFileWriter;
-    use parquet::schema::parser::parse_message_type;
-    let fail = |e: parquet::errors::ParquetError| {
-        Error::failure(format!("{}: writing Parquet: {e}", path.display()))
-    };
-    let schema = parse_message_type(
+    use cohesion_experiment::parts::{write_columns, Column};
+    use parquet::data_type::ByteArray;
+    let text =
+        |f: fn(&Row) -> &str| Column::Text(rows.iter().map(|r| ByteArray::from(f(r))).collect());
+    let columns = vec![
+        Column::Int32(rows.iter().map(|r| r.year).collect()),
+        text(|r| r.group.as_str()),
+        text(|r| r.indicator),
+        Column::Double(rows.iter().map(|r| r.value).collect()),
+    ];
+    write_columns(
+        path,
         "message indicators { REQUIRED INT32 year; REQUIRED BYTE_ARRAY group (UTF8); \
          REQUIRED BYTE_ARRAY indicator (UTF8); REQUIRED DOUBLE value; }",
+        &metadata,
+        [columns],
     )
-    .map_err(fail)?;
-    let kv = metadata
-        .into_iter()
-        .map(|(k, v)| KeyValue::new(k, v))
-        .collect();
-    let props = WriterProperties::builder()
-        .set_key_value_metadata(Some(kv))
-        .build();
-    let file = File::create(path).map_err(io(path))?;
-    let mut writer =
-        SerializedFileWriter::new(file, Arc::new(schema), Arc::new(props)).map_err(fail)?;
-    let mut group = writer.next_row_group().map_err(fail)?;
-    let mut column = 0;
-    while let Some(mut col) = group.next_column().map_err(fail)? {
-        match column {
-            0 => {
-                let v: Vec<i32> = rows.iter().map(|r| r.year).collect();
-                col.typed::<Int32Type>()
-                    .write_batch(&v, None, None)
-                    .map_err(fail)?;
-            }
-            1 | 2 => {
-                let v: Vec<ByteArray> = rows
-                    .iter()
-                    .map(|r| {
-                        ByteArray::from(if column == 1 {
-                            r.group.as_str()
-                        } else {
-                            r.indicator
-                        })
-                    })
-                    .collect();
-                col.typed::<ByteArrayType>()
-                    .write_batch(&v, None, None)
-                    .map_err(fail)?;
-            }
-            _ => {
-                let v: Vec<f64> = rows.iter().map(|r| r.value).collect();
-                col.typed::<DoubleType>()
-                    .write_batch(&v, None, None)
-                    .map_err(fail)?;
-            }
-        }
-        col.close().map_err(fail)?;
-        column += 1;
-    }
-    group.close().map_err(fail)?;
-    writer.close().map_err(fail)?;
-    Ok(())
 }
 
 /// `run.toml`: what was run, with every resolved parameter of the final year and the

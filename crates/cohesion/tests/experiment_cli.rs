@@ -3,22 +3,11 @@
 //! merge into exactly a local run's bytes, and the analyses on a real (tiny) experiment.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-fn cohesion(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cohesion"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cohesion-exp-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
-}
+mod common;
+use common::{cohesion, scratch};
 
 fn text(o: &Output) -> String {
     format!(
@@ -86,7 +75,7 @@ fn manifest_runs(dir: &Path) -> Vec<u32> {
 
 #[test]
 fn a_killed_run_resumes_to_the_same_bytes_and_shards_merge_to_a_local_run() {
-    let d = scratch("resume");
+    let d = scratch("exp", "resume");
     let exp = write_experiment(&d, TINY);
     let local = d.join("local");
     ok(run(&exp, &local, &["--threads", "2"]));
@@ -213,7 +202,7 @@ fn a_killed_run_resumes_to_the_same_bytes_and_shards_merge_to_a_local_run() {
 
 #[test]
 fn sobol_designs_give_sensitivity_indices_and_big_designs_need_yes() {
-    let d = scratch("sobol");
+    let d = scratch("exp", "sobol");
     let exp = write_experiment(
         &d,
         r#"
@@ -269,7 +258,7 @@ high = 6.0
 
 #[test]
 fn bad_experiment_files_name_the_line_and_field() {
-    let d = scratch("bad");
+    let d = scratch("exp", "bad");
     for (body, needle) in [
         (
             "futures = \"all\"\npackages = \"all\"\n[design]\nkind = \"lhs\"\n[[uncertainty]]\nparameter = \"epsilom\"\nlow = 0.1\nhigh = 0.2\n",

@@ -2,33 +2,18 @@
 //! check them against a band file, and exit 2 with a located message on bad input.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-fn cohesion(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cohesion"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::{cohesion, scratch};
 
 fn monitor_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../cohesion-monitor")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "cohesion-monitor-cli-{name}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 #[test]
 fn import_then_check_the_shipped_snapshots() {
     let m = monitor_dir();
-    let out = scratch("ok").join("monitor");
+    let out = scratch("monitor-cli", "ok").join("monitor");
     let snaps = m.join("data/snapshots");
     let mut args: Vec<String> = vec!["monitor".into(), "import".into()];
     for f in std::fs::read_dir(&snaps).unwrap() {
@@ -72,7 +57,7 @@ fn import_then_check_the_shipped_snapshots() {
 
 #[test]
 fn bad_input_exits_2_with_file_and_line() {
-    let dir = scratch("bad");
+    let dir = scratch("monitor-cli", "bad");
     let bad = dir.join("mine.csv");
     std::fs::write(
         &bad,

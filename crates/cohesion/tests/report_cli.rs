@@ -5,16 +5,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::OnceLock;
 
-fn cohesion(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cohesion"))
-        .args(args)
-        .env("COHESION_CHROMIUM", "")
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::{cohesion, scratch};
 
 fn ok(o: Output) -> String {
     assert!(
@@ -24,13 +19,6 @@ fn ok(o: Output) -> String {
         String::from_utf8_lossy(&o.stderr)
     );
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cohesion-report-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
 }
 
 fn repo() -> PathBuf {
@@ -63,7 +51,7 @@ indicator = "lonely_share"
 fn fixtures() -> &'static (PathBuf, PathBuf) {
     static F: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
     F.get_or_init(|| {
-        let d = scratch("fixtures");
+        let d = scratch("report", "fixtures");
         let exp = d.join("exp.toml");
         fs::write(&exp, TINY).unwrap();
         let out = d.join("exp");
@@ -98,7 +86,7 @@ fn fixtures() -> &'static (PathBuf, PathBuf) {
 
 fn report(extra: &[&str], name: &str) -> String {
     let (exp, _) = fixtures();
-    let out = scratch(name).join("report");
+    let out = scratch("report", name).join("report");
     let mut args = vec![
         "report",
         "--experiment",
@@ -280,7 +268,7 @@ fn observed_series_are_drawn_over_the_fans() {
 
 #[test]
 fn cib_scenarios_and_corpus_lines_are_listed_and_escaped() {
-    let d = scratch("escape");
+    let d = scratch("report", "escape");
     let study = fs::read_to_string(repo().join("data/cib/study.toml")).unwrap();
     let cib = d.join("cib.toml");
     fs::write(
@@ -358,7 +346,7 @@ fn refused(args: &[&str], out: &Path, names: &str) {
 #[test]
 fn bad_inputs_exit_2_naming_the_file_and_write_nothing() {
     let (exp, mon) = fixtures();
-    let d = scratch("bad");
+    let d = scratch("report", "bad");
     let out = d.join("out");
     let o = out.to_str().unwrap();
     let e = exp.to_str().unwrap();

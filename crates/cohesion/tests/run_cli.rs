@@ -1,22 +1,11 @@
 //! The command-line contract of `cohesion run`, `demo` and `params` (issue 2): outputs,
 //! determinism across thread counts, and exit status 2 with a located message on bad input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-fn cohesion(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cohesion"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cohesion-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+mod common;
+use common::{cohesion, scratch};
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -40,7 +29,7 @@ fn run_to(dir: &Path, extra: &[&str]) -> Output {
 
 #[test]
 fn run_writes_the_long_table_parquet_and_run_toml() {
-    let d = scratch("outputs");
+    let d = scratch("cli", "outputs");
     let out = d.join("r");
     let o = run_to(&out, &["--future", "big-brother", "--policy", "broad"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -91,7 +80,7 @@ fn run_writes_the_long_table_parquet_and_run_toml() {
 
 #[test]
 fn same_seed_gives_the_same_bytes_with_one_and_two_threads() {
-    let d = scratch("threads");
+    let d = scratch("cli", "threads");
     let (a, b) = (d.join("one"), d.join("two"));
     assert!(run_to(&a, &["--threads", "1", "--future", "wild-west"])
         .status
@@ -109,7 +98,7 @@ fn same_seed_gives_the_same_bytes_with_one_and_two_threads() {
 
 #[test]
 fn bad_input_exits_2_with_a_clear_message_and_no_output() {
-    let d = scratch("bad");
+    let d = scratch("cli", "bad");
     let out = d.join("never");
     let out_s = out.to_str().unwrap();
     let cases: Vec<(Vec<String>, &str)> = vec![
@@ -187,7 +176,7 @@ fn bad_input_exits_2_with_a_clear_message_and_no_output() {
 
 #[test]
 fn params_lists_every_parameter_with_source() {
-    let d = scratch("params");
+    let d = scratch("cli", "params");
     let csv = d.join("p.csv");
     let o = cohesion(&[
         "params",

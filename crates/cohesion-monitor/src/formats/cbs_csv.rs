@@ -3,21 +3,12 @@
 //! CBS's symbols for missing values (read by [`super::number`]). Periods appear as `2023`, or
 //! `2023*` when provisional.
 
-use super::{check_header, csv_line, record_line, Format, Row, SourceTable};
+use super::{check_header, csv_line, csv_with_header, record_line, Format, Row, SourceTable};
 use cohesion_io::{Error, Result};
 use std::path::Path;
 
 pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let columns: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::at(path, csv_line(text, &e), None, format!("header: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let (mut reader, columns) = csv_with_header(path, text, b';')?;
     if columns.len() < 2 {
         let hint = if columns
             .first()

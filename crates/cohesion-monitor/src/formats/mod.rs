@@ -269,6 +269,26 @@ pub fn line_at(text: &str, byte: u64) -> usize {
     cohesion_io::error::line_of_offset(text, at)
 }
 
+/// A CSV reader over `text` with `delimiter`, and its header cells trimmed; a broken header
+/// is an error naming the file and line.
+pub(crate) fn csv_with_header<'t>(
+    path: &Path,
+    text: &'t str,
+    delimiter: u8,
+) -> Result<(csv::Reader<&'t [u8]>, Vec<String>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let columns = reader
+        .headers()
+        .map_err(|e| Error::at(path, csv_line(text, &e), None, format!("header: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    Ok((reader, columns))
+}
+
 pub(crate) fn csv_line(text: &str, e: &csv::Error) -> Option<usize> {
     e.position().map(|p| line_at(text, p.byte()))
 }

@@ -2,22 +2,14 @@
 //! model's names and units, `lower`/`upper` a 95 % interval when the source gives one. Checked
 //! here for shape (columns, numbers, years); names are checked against the model by the import.
 
-use super::{check_header, csv_line, record_line, Format, Row, SourceTable};
+use super::{check_header, csv_line, csv_with_header, record_line, Format, Row, SourceTable};
 use cohesion_io::{Error, Result};
 use std::path::Path;
 
 pub const PLAIN_COLUMNS: [&str; 6] = ["indicator", "group", "year", "value", "lower", "upper"];
 
 pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let columns: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::at(path, csv_line(text, &e), None, format!("header: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let (mut reader, columns) = csv_with_header(path, text, b',')?;
     check_header(path, 1, &columns)?;
     let width = columns.len();
     if !(width == 4 || width == 6) || columns[..] != PLAIN_COLUMNS[..width] {

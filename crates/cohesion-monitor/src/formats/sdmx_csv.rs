@@ -3,20 +3,12 @@
 //! `STRUCTURE,STRUCTURE_ID,…` instead of `DATAFLOW`), one observation per row. The dataflow
 //! cell `ESTAT:ISOC_SK_DSKL_I21(1.0)` names the table.
 
-use super::{check_header, csv_line, record_line, Format, Row, SourceTable};
+use super::{check_header, csv_line, csv_with_header, record_line, Format, Row, SourceTable};
 use cohesion_io::{Error, Result};
 use std::path::Path;
 
 pub fn read(path: &Path, text: &str) -> Result<SourceTable> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let columns: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::at(path, csv_line(text, &e), None, format!("header: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let (mut reader, columns) = csv_with_header(path, text, b',')?;
     check_header(path, 1, &columns)?;
     for needed in ["TIME_PERIOD", "OBS_VALUE"] {
         if !columns.iter().any(|c| c == needed) {

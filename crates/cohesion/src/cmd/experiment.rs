@@ -166,17 +166,7 @@ pub enum Sub {
 
 fn emit(mut table: Table, emit: &Emit, digits: usize, note: &str) -> Result<()> {
     table.notes.push(format!("note: {note}"));
-    if let Some(p) = &emit.csv {
-        table.write_csv(p)?;
-    }
-    if let Some(p) = &emit.json {
-        table.write_json(p)?;
-    }
-    let to_stdout = |p: &Option<PathBuf>| p.as_deref() == Some(Path::new("-"));
-    if !to_stdout(&emit.csv) && !to_stdout(&emit.json) {
-        print!("{}", table.aligned(digits));
-    }
-    Ok(())
+    table.emit(emit.csv.as_deref(), emit.json.as_deref(), digits)
 }
 
 fn workers(threads: usize) -> usize {
