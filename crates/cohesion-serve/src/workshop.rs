@@ -133,6 +133,22 @@ fn require_facilitator(h: &HeaderMap, w: &Workshop) -> ApiResult<()> {
     }
 }
 
+/// Runs `f` on the database with workshop `code` once the caller is shown to be its
+/// facilitator.
+async fn as_facilitator<T, F>(st: &AppState, code: String, headers: HeaderMap, f: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Connection, &Workshop, &str) -> ApiResult<T> + Send + 'static,
+{
+    st.db
+        .call(move |conn| {
+            let w = load(conn, &code)?;
+            require_facilitator(&headers, &w)?;
+            f(conn, &w, &code)
+        })
+        .await
+}
+
 /// The participant id the request's cookie belongs to, within this workshop.
 fn participant_of(conn: &Connection, h: &HeaderMap, code: &str) -> ApiResult<Option<i64>> {
     let Some(token) = cookie(h, &part_cookie(code)) else {
@@ -370,14 +386,10 @@ pub async fn add_participant(
         ));
     }
     let th = secret::hash(&secret::token());
-    let id = st
-        .db
-        .call(move |conn| {
-            let w = load(conn, &code)?;
-            require_facilitator(&headers, &w)?;
-            insert_participant(conn, &code, &nick, &th, true)
-        })
-        .await?;
+    let id = as_facilitator(&st, code, headers, move |conn, _, code| {
+        insert_participant(conn, code, &nick, &th, true)
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(json!({"participant": id}))).into_response())
 }
 
@@ -866,14 +878,11 @@ pub async fn summary(
 ) -> ApiResult<Json<Value>> {
     let code = checked_code(&code)?;
     let study = st.study.clone();
-    st.db
-        .call(move |conn| {
-            let w = load(conn, &code)?;
-            require_facilitator(&headers, &w)?;
-            let s = read_all(conn, &code)?;
-            summarise(&w, &study, &s).map(Json)
-        })
-        .await
+    as_facilitator(&st, code, headers, move |conn, w, code| {
+        let s = read_all(conn, code)?;
+        summarise(w, &study, &s).map(Json)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -917,17 +926,14 @@ pub async fn close(
     JsonBody(req): JsonBody<Close>,
 ) -> ApiResult<Json<Value>> {
     let code = checked_code(&code)?;
-    st.db
-        .call(move |conn| {
-            let w = load(conn, &code)?;
-            require_facilitator(&headers, &w)?;
-            conn.execute(
-                "UPDATE workshop SET closed = ?1 WHERE code = ?2",
-                params![req.closed, code],
-            )?;
-            Ok(Json(json!({"closed": req.closed})))
-        })
-        .await
+    as_facilitator(&st, code, headers, move |conn, _, code| {
+        conn.execute(
+            "UPDATE workshop SET closed = ?1 WHERE code = ?2",
+            params![req.closed, code],
+        )?;
+        Ok(Json(json!({"closed": req.closed})))
+    })
+    .await
 }
 
 pub async fn delete(
@@ -936,14 +942,11 @@ pub async fn delete(
     headers: HeaderMap,
 ) -> ApiResult<Json<Value>> {
     let code = checked_code(&code)?;
-    st.db
-        .call(move |conn| {
-            let w = load(conn, &code)?;
-            require_facilitator(&headers, &w)?;
-            conn.execute("DELETE FROM workshop WHERE code = ?1", [&code])?;
-            Ok(Json(json!({"deleted": code})))
-        })
-        .await
+    as_facilitator(&st, code, headers, move |conn, _, code| {
+        conn.execute("DELETE FROM workshop WHERE code = ?1", [code])?;
+        Ok(Json(json!({"deleted": code})))
+    })
+    .await
 }
 
 /// The join QR code as SVG (public: it only encodes the join URL).
@@ -957,6 +960,27 @@ pub async fn qr(State(st): State<AppState>, Path(code): Path<String>) -> ApiResu
         .quiet_zone(true)
         .build();
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+}
+
+/// [`as_facilitator`] with the workshop's CIB frame and everything stored for it: the
+/// shared prologue of the export and run handlers.
+async fn facilitator_view<T, F>(
+    st: &AppState,
+    code: String,
+    headers: HeaderMap,
+    f: F,
+) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Workshop, Cib, Stored) -> ApiResult<T> + Send + 'static,
+{
+    let study = st.study.clone();
+    as_facilitator(st, code, headers, move |conn, w, code| {
+        let cib = w.cib(&study)?;
+        let s = read_all(conn, code)?;
+        f(w, cib, s)
+    })
+    .await
 }
 
 /// A cell a spreadsheet would read as a formula gets a leading apostrophe.
@@ -974,74 +998,67 @@ pub async fn export_csv(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let code = checked_code(&code)?;
-    let study = st.study.clone();
-    let (name, body) = st
-        .db
-        .call(move |conn| {
-            let w = load(conn, &code)?;
-            require_facilitator(&headers, &w)?;
-            let cib = w.cib(&study)?;
-            let s = read_all(conn, &code)?;
-            let names = variant_names(&cib);
-            let nick = |id: i64| {
-                s.participants
-                    .iter()
-                    .find(|p| p.0 == id)
-                    .map(|p| p.1.clone())
-                    .unwrap_or_default()
-            };
-            let mut wtr = csv::Writer::from_writer(Vec::new());
-            let io = |e: csv::Error| ApiError::internal(e);
+    let (name, body) = facilitator_view(&st, code, headers, move |w, cib, s| {
+        let names = variant_names(&cib);
+        let nick = |id: i64| {
+            s.participants
+                .iter()
+                .find(|p| p.0 == id)
+                .map(|p| p.1.clone())
+                .unwrap_or_default()
+        };
+        let mut wtr = csv::Writer::from_writer(Vec::new());
+        let io = |e: csv::Error| ApiError::internal(e);
+        wtr.write_record([
+            "workshop",
+            "participant",
+            "kind",
+            "descriptor",
+            "variant",
+            "target",
+            "target_variant",
+            "importance",
+            "uncertainty",
+            "direction",
+            "value",
+        ])
+        .map_err(io)?;
+        for f in &s.forces {
             wtr.write_record([
-                "workshop",
-                "participant",
-                "kind",
-                "descriptor",
-                "variant",
-                "target",
-                "target_variant",
-                "importance",
-                "uncertainty",
-                "direction",
-                "value",
+                w.code.clone(),
+                csv_safe(&nick(f.0)),
+                "force".into(),
+                cib.descriptors[f.1].name.clone(),
+                String::new(),
+                String::new(),
+                String::new(),
+                f.2.to_string(),
+                f.3.to_string(),
+                f.4.to_string(),
+                String::new(),
             ])
             .map_err(io)?;
-            for f in &s.forces {
-                wtr.write_record([
-                    w.code.clone(),
-                    csv_safe(&nick(f.0)),
-                    "force".into(),
-                    cib.descriptors[f.1].name.clone(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    f.2.to_string(),
-                    f.3.to_string(),
-                    f.4.to_string(),
-                    String::new(),
-                ])
-                .map_err(io)?;
-            }
-            for i in &s.impacts {
-                wtr.write_record([
-                    w.code.clone(),
-                    csv_safe(&nick(i.0)),
-                    "impact".into(),
-                    names[i.1].0.clone(),
-                    names[i.1].1.clone(),
-                    names[i.2].0.clone(),
-                    names[i.2].1.clone(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    i.3.to_string(),
-                ])
-                .map_err(io)?;
-            }
-            let bytes = wtr.into_inner().map_err(ApiError::internal)?;
-            Ok((w.code.clone(), bytes))
-        })
-        .await?;
+        }
+        for i in &s.impacts {
+            wtr.write_record([
+                w.code.clone(),
+                csv_safe(&nick(i.0)),
+                "impact".into(),
+                names[i.1].0.clone(),
+                names[i.1].1.clone(),
+                names[i.2].0.clone(),
+                names[i.2].1.clone(),
+                String::new(),
+                String::new(),
+                String::new(),
+                i.3.to_string(),
+            ])
+            .map_err(io)?;
+        }
+        let bytes = wtr.into_inner().map_err(ApiError::internal)?;
+        Ok((w.code.clone(), bytes))
+    })
+    .await?;
     Ok(download(
         &format!("workshop-{name}.csv"),
         "text/csv; charset=utf-8",
@@ -1063,39 +1080,32 @@ pub async fn export_toml(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let code = checked_code(&code)?;
-    let study = st.study.clone();
-    let (name, text) = st
-        .db
-        .call(move |conn| {
-            let w = load(conn, &code)?;
-            require_facilitator(&headers, &w)?;
-            let cib = w.cib(&study)?;
-            let s = read_all(conn, &code)?;
-            let js = judges(&cib, &s);
-            let (label, m) = match q.participant {
-                Some(id) => {
-                    let j = js
-                        .iter()
-                        .find(|j| j.0 == id)
-                        .ok_or_else(|| ApiError::not_found(format!("no participant {id}")))?;
-                    (format!("p{id}"), j.2.clone())
-                }
-                None => {
-                    let mats: Vec<Cib> = js.iter().map(|j| j.2.clone()).collect();
-                    let mut m = aggregate::rounded(&aggregate::mean_cib(&cib, &mats));
-                    m.judge = Some(format!(
-                        "mean of {} participants, rounded to integers",
-                        mats.len()
-                    ));
-                    ("mean".to_string(), m)
-                }
-            };
-            Ok((
-                format!("{}-{label}", w.code),
-                cohesion_cib::format_toml::write(&m),
-            ))
-        })
-        .await?;
+    let (name, text) = facilitator_view(&st, code, headers, move |w, cib, s| {
+        let js = judges(&cib, &s);
+        let (label, m) = match q.participant {
+            Some(id) => {
+                let j = js
+                    .iter()
+                    .find(|j| j.0 == id)
+                    .ok_or_else(|| ApiError::not_found(format!("no participant {id}")))?;
+                (format!("p{id}"), j.2.clone())
+            }
+            None => {
+                let mats: Vec<Cib> = js.iter().map(|j| j.2.clone()).collect();
+                let mut m = aggregate::rounded(&aggregate::mean_cib(&cib, &mats));
+                m.judge = Some(format!(
+                    "mean of {} participants, rounded to integers",
+                    mats.len()
+                ));
+                ("mean".to_string(), m)
+            }
+        };
+        Ok((
+            format!("{}-{label}", w.code),
+            cohesion_cib::format_toml::write(&m),
+        ))
+    })
+    .await?;
     Ok(download(
         &format!("workshop-{name}.toml"),
         "application/toml; charset=utf-8",
@@ -1140,30 +1150,23 @@ pub async fn run_scenario(
     JsonBody(req): JsonBody<RunScenario>,
 ) -> ApiResult<Response> {
     let code = checked_code(&code)?;
-    let study = st.study.clone();
-    let (label, forces) = st
-        .db
-        .call(move |conn| {
-            let w = load(conn, &code)?;
-            require_facilitator(&headers, &w)?;
-            let cib = w.cib(&study)?;
-            let s = read_all(conn, &code)?;
-            let mats: Vec<Cib> = judges(&cib, &s).into_iter().map(|j| j.2).collect();
-            let mean = aggregate::mean_cib(&cib, &mats);
-            let r = aggregate::consistent(&mean, usize::MAX);
-            let sc = r.scenarios.get(req.scenario).ok_or_else(|| {
-                ApiError::unprocessable(format!(
-                    "scenario {} does not exist (the mean matrix has {})",
-                    req.scenario, r.count
-                ))
-            })?;
-            let baseline = cohesion_scenarios::forces::baseline()?.forces;
-            Ok((
-                format!("{}: scenario {}", w.name, req.scenario + 1),
-                aggregate::forces_of(&mean, &sc.variants, baseline),
+    let (label, forces) = facilitator_view(&st, code, headers, move |w, cib, s| {
+        let mats: Vec<Cib> = judges(&cib, &s).into_iter().map(|j| j.2).collect();
+        let mean = aggregate::mean_cib(&cib, &mats);
+        let r = aggregate::consistent(&mean, usize::MAX);
+        let sc = r.scenarios.get(req.scenario).ok_or_else(|| {
+            ApiError::unprocessable(format!(
+                "scenario {} does not exist (the mean matrix has {})",
+                req.scenario, r.count
             ))
-        })
-        .await?;
+        })?;
+        let baseline = cohesion_scenarios::forces::baseline()?.forces;
+        Ok((
+            format!("{}: scenario {}", w.name, req.scenario + 1),
+            aggregate::forces_of(&mean, &sc.variants, baseline),
+        ))
+    })
+    .await?;
     let spec = crate::runs::RunRequest {
         future: None,
         forces: Some(

@@ -76,8 +76,18 @@ impl Client {
             .await
     }
 
+    /// Posts a consenting nickname: a join, or a participant added by the facilitator.
+    async fn post_nickname(&self, path: &str, cookie: Option<&str>, nick: &str) -> Reply {
+        self.post(path, cookie, json!({"nickname": nick, "consent": true}))
+            .await
+    }
+
     async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
         self.send(Method::GET, path, cookie, &[], None).await
+    }
+
+    async fn get_status(&self, path: &str, cookie: Option<&str>) -> StatusCode {
+        self.get(path, cookie).await.status
     }
 
     async fn put_answers(&self, path: &str, cookie: &str, key: &str, body: Value) -> Reply {
@@ -110,11 +120,7 @@ impl Client {
 
     async fn join(&self, code: &str, nick: &str) -> (i64, String) {
         let r = self
-            .post(
-                &format!("/api/workshops/{code}/join"),
-                None,
-                json!({"nickname": nick, "consent": true}),
-            )
+            .post_nickname(&format!("/api/workshops/{code}/join"), None, nick)
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
         (
@@ -200,7 +206,7 @@ async fn create_join_submit_and_see_the_aggregate() {
     assert_eq!(s.json["forces"][0]["importance"]["mean"], 5.0);
     // a participant is not the facilitator
     assert_eq!(
-        c.get(&format!("{base}/summary"), Some(&c1)).await.status,
+        c.get_status(&format!("{base}/summary"), Some(&c1)).await,
         StatusCode::FORBIDDEN
     );
 }
@@ -282,17 +288,12 @@ async fn participants_see_and_change_only_their_own_answers() {
     assert_eq!(anon.status, StatusCode::FORBIDDEN);
     // the facilitator may read and write for anyone, and add a participant without a phone
     assert_eq!(
-        c.get(&format!("{base}/participants/{p1}/answers"), Some(&fac))
-            .await
-            .status,
+        c.get_status(&format!("{base}/participants/{p1}/answers"), Some(&fac))
+            .await,
         StatusCode::OK
     );
     let add = c
-        .post(
-            &format!("{base}/participants"),
-            Some(&fac),
-            json!({"nickname": "Cor (paper)", "consent": true}),
-        )
+        .post_nickname(&format!("{base}/participants"), Some(&fac), "Cor (paper)")
         .await;
     assert_eq!(add.status, StatusCode::CREATED);
     let p3 = add.json["participant"].as_i64().unwrap();
@@ -317,11 +318,7 @@ async fn participants_see_and_change_only_their_own_answers() {
     assert_eq!(cor["impacts_done"], 2);
     // a participant cannot add participants
     let bad = c
-        .post(
-            &format!("{base}/participants"),
-            Some(&c1),
-            json!({"nickname": "x", "consent": true}),
-        )
+        .post_nickname(&format!("{base}/participants"), Some(&c1), "x")
         .await;
     assert_eq!(bad.status, StatusCode::FORBIDDEN);
 }
@@ -373,21 +370,11 @@ async fn bad_input_gets_a_clear_4xx_and_the_server_keeps_serving() {
     assert!(error_of(&r).contains("Idempotency-Key"));
     // unknown code (well-formed and not)
     let r = c
-        .post(
-            "/api/workshops/ABCDEFGHJK/join",
-            None,
-            json!({"nickname": "x", "consent": true}),
-        )
+        .post_nickname("/api/workshops/ABCDEFGHJK/join", None, "x")
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(error_of(&r).contains("no workshop"));
-    let r = c
-        .post(
-            "/api/workshops/../join",
-            None,
-            json!({"nickname": "x", "consent": true}),
-        )
-        .await;
+    let r = c.post_nickname("/api/workshops/../join", None, "x").await;
     assert!(r.status.is_client_error());
     // no consent, empty or duplicate nickname
     let j = format!("/api/workshops/{code}/join");
@@ -398,15 +385,11 @@ async fn bad_input_gets_a_clear_4xx_and_the_server_keeps_serving() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(
-        c.post(&j, None, json!({"nickname": "  ", "consent": true}))
-            .await
-            .status,
+        c.post_nickname(&j, None, "  ").await.status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(
-        c.post(&j, None, json!({"nickname": "Ann", "consent": true}))
-            .await
-            .status,
+        c.post_nickname(&j, None, "Ann").await.status,
         StatusCode::CONFLICT
     );
     // oversized body
@@ -437,9 +420,7 @@ async fn bad_input_gets_a_clear_4xx_and_the_server_keeps_serving() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK);
-    let r = c
-        .post(&j, None, json!({"nickname": "Late", "consent": true}))
-        .await;
+    let r = c.post_nickname(&j, None, "Late").await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(error_of(&r).contains("closed"));
     let r = c.put_answers(&path, &c1, "after-close-1", answers(1)).await;
@@ -460,9 +441,8 @@ async fn bad_input_gets_a_clear_4xx_and_the_server_keeps_serving() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // still serving
     assert_eq!(
-        c.get(&format!("/api/workshops/{code}/summary"), Some(&fac))
-            .await
-            .status,
+        c.get_status(&format!("/api/workshops/{code}/summary"), Some(&fac))
+            .await,
         StatusCode::OK
     );
 }
@@ -492,29 +472,17 @@ async fn failed_joins_are_rate_limited() {
     let (code, _) = c.workshop().await;
     for _ in 0..cohesion_serve::app::JOIN_FAILURES_ALLOWED {
         let r = c
-            .post(
-                "/api/workshops/ZZZZZZZZZZ/join",
-                None,
-                json!({"nickname": "x", "consent": true}),
-            )
+            .post_nickname("/api/workshops/ZZZZZZZZZZ/join", None, "x")
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
     let r = c
-        .post(
-            "/api/workshops/ZZZZZZZZZZ/join",
-            None,
-            json!({"nickname": "x", "consent": true}),
-        )
+        .post_nickname("/api/workshops/ZZZZZZZZZZ/join", None, "x")
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     // even the right code is refused while blocked
     let r = c
-        .post(
-            &format!("/api/workshops/{code}/join"),
-            None,
-            json!({"nickname": "x", "consent": true}),
-        )
+        .post_nickname(&format!("/api/workshops/{code}/join"), None, "x")
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
 }
@@ -580,7 +548,7 @@ async fn exports_qr_and_delete() {
     let r = c.send(Method::DELETE, &base, Some(&fac), &[], None).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(
-        c.get(&format!("{base}/me"), Some(&c1)).await.status,
+        c.get_status(&format!("{base}/me"), Some(&c1)).await,
         StatusCode::NOT_FOUND
     );
 }
@@ -598,9 +566,8 @@ async fn compare_needs_both_facilitator_cookies() {
     assert_eq!(r.json["a"]["workshop"]["code"], a.as_str());
     assert_eq!(r.json["b"]["workshop"]["code"], b.as_str());
     assert_eq!(
-        c.get(&format!("/api/compare?a={a}&b={b}"), Some(&fa))
-            .await
-            .status,
+        c.get_status(&format!("/api/compare?a={a}&b={b}"), Some(&fa))
+            .await,
         StatusCode::FORBIDDEN
     );
 }
