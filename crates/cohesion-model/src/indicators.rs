@@ -74,7 +74,7 @@ const MEANS: &[&str] = &[
 ];
 
 /// Per-agent values for MEANS, in that order; NaN means "not counted" (e.g. no ties).
-fn agent_values(w: &World, p: &Params, i: usize, q: &[f32; 2]) -> [f64; 26] {
+fn agent_values(w: &World, p: &Params, i: usize, q: &[f32; 2]) -> [f64; MEANS_LEN] {
     let a = &w.agents;
     let partners = w.ties.partners(i);
     let deg = partners.len();
@@ -225,44 +225,63 @@ pub fn group_names() -> Vec<String> {
     out
 }
 
+/// Slots per agent in the group table: up to seven groups (all, education, income quintile,
+/// age band, class, top 10 % or rest, top 1 %) and one byte of flags.
+const SLOTS: usize = 8;
+const FLAGS_SLOT: usize = SLOTS - 1;
+const NONE: u8 = u8::MAX;
+
+/// The groups agent i belongs to, as indices into [`group_names`], ended by `NONE`.
+fn memberships(w: &World, i: usize) -> [u8; SLOTS] {
+    let a = &w.agents;
+    let classes = w.calibration.synthesis.class.len();
+    let mut out = [NONE; SLOTS];
+    let mut k = 0;
+    let mut add = |g: usize| {
+        out[k] = g as u8;
+        k += 1;
+    };
+    add(0);
+    add(1 + a.edu[i].min(2) as usize);
+    let rank = w.income_rank[i];
+    add(4 + (1..5).filter(|&q| rank >= q as f32 / 5.0).count());
+    let age_band = match a.age[i] {
+        0..=17 => None,
+        18..=34 => Some(0),
+        35..=54 => Some(1),
+        55..=74 => Some(2),
+        _ => Some(3),
+    };
+    if let Some(b) = age_band {
+        add(9 + b);
+    }
+    if (a.class[i] as usize) < classes {
+        add(13 + a.class[i] as usize);
+    }
+    add(13 + classes + usize::from(rank < 0.9));
+    if rank >= 0.99 {
+        add(15 + classes);
+    }
+    out[FLAGS_SLOT] = a.flags[i];
+    out
+}
+
+fn groups_of(slots: &[u8; SLOTS]) -> impl Iterator<Item = usize> + '_ {
+    slots[..FLAGS_SLOT]
+        .iter()
+        .take_while(|&&g| g != NONE)
+        .map(|&g| g as usize)
+}
+
 /// The groups of DESIGN §4 and their members.
 pub fn groups(w: &World) -> Vec<(String, Vec<u32>)> {
-    let a = &w.agents;
-    let n = w.n();
-    let mut out: Vec<(String, Vec<u32>)> = Vec::new();
-    let select = |f: &dyn Fn(usize) -> bool| {
-        (0..n as u32)
-            .filter(|&i| f(i as usize))
-            .collect::<Vec<u32>>()
-    };
-    out.push(("all".into(), (0..n as u32).collect()));
-    for (e, name) in ["edu_low", "edu_middle", "edu_high"].iter().enumerate() {
-        out.push((name.to_string(), select(&|i| a.edu[i] as usize == e)));
+    let mut out: Vec<(String, Vec<u32>)> =
+        group_names().into_iter().map(|g| (g, Vec::new())).collect();
+    for i in 0..w.n() {
+        for g in groups_of(&memberships(w, i)) {
+            out[g].1.push(i as u32);
+        }
     }
-    for q in 0..5 {
-        let (lo, hi) = (q as f32 / 5.0, (q + 1) as f32 / 5.0);
-        out.push((
-            format!("income_q{}", q + 1),
-            select(&|i| w.income_rank[i] >= lo && (w.income_rank[i] < hi || q == 4)),
-        ));
-    }
-    for (name, lo, hi) in [
-        ("age_18_34", 18, 34),
-        ("age_35_54", 35, 54),
-        ("age_55_74", 55, 74),
-        ("age_75_plus", 75, 255),
-    ] {
-        out.push((name.into(), select(&|i| a.age[i] >= lo && a.age[i] <= hi)));
-    }
-    for (c, class) in w.calibration.synthesis.class.iter().enumerate() {
-        out.push((
-            format!("class_{}", class.name),
-            select(&|i| a.class[i] as usize == c),
-        ));
-    }
-    out.push(("top10".into(), select(&|i| w.income_rank[i] >= 0.9)));
-    out.push(("rest90".into(), select(&|i| w.income_rank[i] < 0.9)));
-    out.push(("top1".into(), select(&|i| w.income_rank[i] >= 0.99)));
     out
 }
 
@@ -276,29 +295,165 @@ fn cohesion_index(values: &dyn Fn(&str) -> f64) -> f64 {
     50.0 + 10.0 * z / r.dimension.len() as f64
 }
 
-/// Agent indices sorted by a key (ties broken by index, so the order is deterministic).
-fn order_by(n: usize, key: impl Fn(usize) -> f64 + Sync) -> Vec<u32> {
-    let mut v: Vec<u32> = (0..n as u32).collect();
-    v.par_sort_unstable_by(|&a, &b| key(a as usize).total_cmp(&key(b as usize)).then(a.cmp(&b)));
+/// An f32's bits mapped so that unsigned order is `f32::total_cmp` order.
+fn ordered_bits(x: f32) -> u32 {
+    let b = x.to_bits();
+    if b >> 31 == 1 {
+        !b
+    } else {
+        b | 1 << 31
+    }
+}
+
+fn from_ordered_bits(b: u32) -> f32 {
+    f32::from_bits(if b >> 31 == 1 { b & !(1 << 31) } else { !b })
+}
+
+/// Agents sorted by an f32 key, ties broken by index, as `key bits << 32 | index`: the value
+/// travels with the index, so a pass over the order reads no agent attribute.
+fn sorted_by(n: usize, key: impl Fn(usize) -> f32 + Sync) -> Vec<u64> {
+    let mut v: Vec<u64> = (0..n)
+        .into_par_iter()
+        .map(|i| (ordered_bits(key(i)) as u64) << 32 | i as u64)
+        .collect();
+    v.par_sort_unstable();
     v
 }
+
+/// Each group's values in ascending order, from one pass over the population's order.
+fn spread(order: &[u64], slots: &[[u8; SLOTS]], sizes: &[usize]) -> Vec<Vec<f64>> {
+    let mut out: Vec<Vec<f64>> = sizes.iter().map(|&m| Vec::with_capacity(m)).collect();
+    for &key in order {
+        let value = from_ordered_bits((key >> 32) as u32) as f64;
+        for g in groups_of(&slots[(key & u32::MAX as u64) as usize]) {
+            out[g].push(value);
+        }
+    }
+    out
+}
+
+/// Per-group sums and counts of the mean-type values, plus group sizes and owner counts.
+#[derive(Clone)]
+struct Tally {
+    sum: Vec<[f64; MEANS_LEN]>,
+    count: Vec<[u32; MEANS_LEN]>,
+    members: Vec<usize>,
+    owners: Vec<usize>,
+}
+
+const MEANS_LEN: usize = 26;
+
+impl Tally {
+    fn new(groups: usize) -> Tally {
+        Tally {
+            sum: vec![[0.0; MEANS_LEN]; groups],
+            count: vec![[0; MEANS_LEN]; groups],
+            members: vec![0; groups],
+            owners: vec![0; groups],
+        }
+    }
+
+    fn add(&mut self, other: &Tally) {
+        for g in 0..self.members.len() {
+            for k in 0..MEANS_LEN {
+                self.sum[g][k] += other.sum[g][k];
+                self.count[g][k] += other.count[g][k];
+            }
+            self.members[g] += other.members[g];
+            self.owners[g] += other.owners[g];
+        }
+    }
+
+    fn means(&self, g: usize) -> Vec<f64> {
+        (0..MEANS_LEN)
+            .map(|k| match self.count[g][k] {
+                0 => f64::NAN,
+                c => self.sum[g][k] / c as f64,
+            })
+            .collect()
+    }
+}
+
+/// Agents per tally chunk. Chunks are fixed, summed in order, so the means do not depend on
+/// the thread count.
+const TALLY_CHUNK: usize = 1 << 15;
 
 pub fn compute(w: &World, p: &Params) -> Vec<Row> {
     let year = w.year();
     let n = w.n();
+    let names = group_names();
+    let groups = names.len();
     // income-rank cut-offs of the bottom and top quintiles, for top–bottom contact
     let q = [0.2f32, 0.8f32];
-    let values: Vec<[f64; 26]> = (0..n)
+    let slots: Vec<[u8; SLOTS]> = (0..n)
         .into_par_iter()
-        .with_min_len(1024)
-        .map(|i| agent_values(w, p, i, &q))
+        .with_min_len(4096)
+        .map(|i| memberships(w, i))
         .collect();
+    let partial: Vec<Tally> = (0..n.div_ceil(TALLY_CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let mut t = Tally::new(groups);
+            for i in c * TALLY_CHUNK..n.min((c + 1) * TALLY_CHUNK) {
+                let values = agent_values(w, p, i, &q);
+                let owner = slots[i][FLAGS_SLOT] & OWNER != 0;
+                for g in groups_of(&slots[i]) {
+                    t.members[g] += 1;
+                    t.owners[g] += usize::from(owner);
+                    for (k, v) in values.iter().enumerate() {
+                        if !v.is_nan() {
+                            t.sum[g][k] += v;
+                            t.count[g][k] += 1;
+                        }
+                    }
+                }
+            }
+            t
+        })
+        .collect();
+    let mut tally = Tally::new(groups);
+    for t in &partial {
+        tally.add(t);
+    }
+    drop(partial);
     let a = &w.agents;
-    // Sort once for the whole population; each group reads its members in this order, so
-    // no group needs a sort of its own.
-    let by_income = order_by(n, |i| a.income[i] as f64);
-    let by_wealth = order_by(n, |i| a.wealth[i] as f64);
-    let by_opinion = order_by(n, |i| a.opinion[i] as f64);
+    // One sorted order at a time, so only one set of group lists is alive (memory at full
+    // population scale); each group reads its members already in order.
+    let (income_gini, income_s80s20): (Vec<f64>, Vec<f64>) = {
+        let order = sorted_by(n, |i| a.income[i]);
+        let lists = spread(&order, &slots, &tally.members);
+        lists
+            .par_iter()
+            .map(|v| (gini_sorted(v), s80s20_sorted(v)))
+            .unzip()
+    };
+    let (wealth_stats, owner_ratio): (Vec<(f64, f64)>, Vec<f64>) = {
+        let order = sorted_by(n, |i| a.wealth[i]);
+        let lists = spread(&order, &slots, &tally.members);
+        let stats = lists
+            .par_iter()
+            .map(|v| (gini_sorted(v), top_share_sorted(v, 0.1)))
+            .collect();
+        drop(lists);
+        (stats, owner_renter_median_ratio(&order, &slots, &tally))
+    };
+    let opinion_stats: Vec<[f64; 5]> = {
+        let order = sorted_by(n, |i| a.opinion[i]);
+        let lists = spread(&order, &slots, &tally.members);
+        lists
+            .par_iter()
+            .map(|op| {
+                [
+                    mean(op),
+                    variance(op),
+                    bimodality(op),
+                    esteban_ray(op, 20),
+                    clusters_sorted(op, 0.05, 0.05) as f64,
+                ]
+            })
+            .collect()
+    };
+    drop(slots);
     let mut rows = Vec::new();
     let mut push = |group: &str, indicator: &'static str, value: f64| {
         rows.push(Row {
@@ -308,112 +463,27 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
             value,
         });
     };
-    // Every agent belongs to at most MAX_GROUPS groups; one pass over each sorted order
-    // hands each value to the groups of its agent, already in order.
-    const MAX_GROUPS: usize = 8;
-    let groups = groups(w);
-    let mut of = vec![[u8::MAX; MAX_GROUPS]; n];
-    let mut count_of = vec![0u8; n];
-    for (g, (_, members)) in groups.iter().enumerate() {
-        for &i in members {
-            let c = &mut count_of[i as usize];
-            of[i as usize][*c as usize] = g as u8;
-            *c += 1;
-        }
-    }
-    let spread =
-        |order: &[u32], keep: &dyn Fn(usize) -> bool, f: &dyn Fn(usize) -> f64| -> Vec<Vec<f64>> {
-            let mut out: Vec<Vec<f64>> = groups
-                .iter()
-                .map(|(_, m)| Vec::with_capacity(m.len()))
-                .collect();
-            for &i in order {
-                let i = i as usize;
-                if keep(i) {
-                    let v = f(i);
-                    for &g in &of[i][..count_of[i] as usize] {
-                        out[g as usize].push(v);
-                    }
-                }
-            }
-            out
-        };
-    let ((incomes, wealths), ((owners, renters), opinions)) = rayon::join(
-        || {
-            rayon::join(
-                || spread(&by_income, &|_| true, &|i| a.income[i] as f64),
-                || spread(&by_wealth, &|_| true, &|i| a.wealth[i] as f64),
-            )
-        },
-        || {
-            rayon::join(
-                || {
-                    rayon::join(
-                        || spread(&by_wealth, &|i| a.has(i, OWNER), &|i| a.wealth[i] as f64),
-                        || spread(&by_wealth, &|i| !a.has(i, OWNER), &|i| a.wealth[i] as f64),
-                    )
-                },
-                || spread(&by_opinion, &|_| true, &|i| a.opinion[i] as f64),
-            )
-        },
-    );
-    // Means per group, each summed over its members in index order (so the sums do not
-    // depend on the thread count), groups in parallel.
-    let group_means: Vec<Vec<f64>> = groups
-        .par_iter()
-        .map(|(_, members)| {
-            let mut sum = [0.0f64; 26];
-            let mut count = [0u32; 26];
-            for &i in members {
-                for (k, v) in values[i as usize].iter().enumerate() {
-                    if !v.is_nan() {
-                        sum[k] += v;
-                        count[k] += 1;
-                    }
-                }
-            }
-            (0..MEANS.len())
-                .map(|k| {
-                    if count[k] > 0 {
-                        sum[k] / count[k] as f64
-                    } else {
-                        f64::NAN
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    for (g, (name, members)) in groups.iter().enumerate() {
+    for (g, name) in names.iter().enumerate() {
         push(
             name,
             "population_share",
-            members.len() as f64 / n.max(1) as f64,
+            tally.members[g] as f64 / n.max(1) as f64,
         );
-        let means = &group_means[g];
+        let means = tally.means(g);
         for (k, ind) in MEANS.iter().enumerate() {
             push(name, ind, means[k]);
         }
-        let (income, wealth) = (&incomes[g], &wealths[g]);
-        push(name, "income_gini", gini_sorted(income));
-        push(name, "income_s80s20", s80s20_sorted(income));
-        push(name, "wealth_gini", gini_sorted(wealth));
-        push(name, "wealth_top10_share", top_share_sorted(wealth, 0.1));
-        let ratio = if owners[g].is_empty() || renters[g].is_empty() {
-            f64::NAN
-        } else {
-            quantile_sorted(&owners[g], 0.5) / quantile_sorted(&renters[g], 0.5)
-        };
-        push(name, "owner_renter_wealth_ratio", ratio);
-        let op = &opinions[g];
-        push(name, "opinion_mean", mean(op));
-        push(name, "opinion_variance", variance(op));
-        push(name, "bimodality", bimodality(op));
-        push(name, "esteban_ray", esteban_ray(op, 20));
-        push(
-            name,
-            "opinion_clusters",
-            clusters_sorted(op, 0.05, 0.05) as f64,
-        );
+        push(name, "income_gini", income_gini[g]);
+        push(name, "income_s80s20", income_s80s20[g]);
+        push(name, "wealth_gini", wealth_stats[g].0);
+        push(name, "wealth_top10_share", wealth_stats[g].1);
+        push(name, "owner_renter_wealth_ratio", owner_ratio[g]);
+        let [op_mean, op_variance, op_bimodality, op_er, op_clusters] = opinion_stats[g];
+        push(name, "opinion_mean", op_mean);
+        push(name, "opinion_variance", op_variance);
+        push(name, "bimodality", op_bimodality);
+        push(name, "esteban_ray", op_er);
+        push(name, "opinion_clusters", op_clusters);
         let lookup = |ind: &str| {
             MEANS
                 .iter()
@@ -422,51 +492,70 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
         };
         push(name, "cohesion_index", cohesion_index(&lookup));
     }
-    // Population-only measures.
-    let by_edu = |k: usize, e: u8| {
-        let (mut s, mut c) = (0.0, 0usize);
-        for (i, row) in values.iter().enumerate() {
-            let v = row[k];
-            if a.edu[i] == e && !v.is_nan() {
-                s += v;
-                c += 1;
-            }
-        }
-        s / c.max(1) as f64
+    // Population-only measures: gaps between the high (group 3) and low (group 1) education
+    // groups.
+    let by_edu = |indicator: &str, g: usize| {
+        let k = MEANS.iter().position(|m| *m == indicator).unwrap_or(0);
+        tally.means(g)[k]
     };
-    let above = MEANS
-        .iter()
-        .position(|m| *m == "above_basic_skills")
-        .unwrap_or(0);
-    let access = MEANS
-        .iter()
-        .position(|m| *m == "digital_access")
-        .unwrap_or(0);
-    let outcomes = MEANS
-        .iter()
-        .position(|m| *m == "digital_outcomes")
-        .unwrap_or(0);
+    let (high, low) = (3, 1);
     push("all", "education_assortativity", education_assortativity(w));
-    push("all", "skills_gap_edu", by_edu(above, 2) - by_edu(above, 0));
+    push(
+        "all",
+        "skills_gap_edu",
+        by_edu("above_basic_skills", high) - by_edu("above_basic_skills", low),
+    );
     push(
         "all",
         "skills_gap_edu_ratio",
-        by_edu(above, 2) / by_edu(above, 0),
+        by_edu("above_basic_skills", high) / by_edu("above_basic_skills", low),
     );
     push(
         "all",
         "access_gap_edu",
-        by_edu(access, 2) - by_edu(access, 0),
+        by_edu("digital_access", high) - by_edu("digital_access", low),
     );
     push(
         "all",
         "outcomes_gap_edu_ratio",
-        by_edu(outcomes, 2) / by_edu(outcomes, 0),
+        by_edu("digital_outcomes", high) / by_edu("digital_outcomes", low),
     );
     push("all", "digital_value", w.macro_state.digital_value);
     push("all", "digital_first_share", w.macro_state.digital_first);
     push("all", "waves", w.macro_state.waves as f64);
     rows
+}
+
+/// Median wealth of owners over that of renters per group, reading the nearest-rank medians
+/// off the population's wealth order (no per-group copies).
+fn owner_renter_median_ratio(order: &[u64], slots: &[[u8; SLOTS]], tally: &Tally) -> Vec<f64> {
+    let groups = tally.members.len();
+    let target = |count: usize| ((count as f64 - 1.0) * 0.5).round() as usize;
+    let mut seen = vec![[0usize; 2]; groups];
+    let mut median = vec![[f64::NAN; 2]; groups];
+    for &key in order {
+        let agent = &slots[(key & u32::MAX as u64) as usize];
+        let side = usize::from(agent[FLAGS_SLOT] & OWNER == 0);
+        for g in groups_of(agent) {
+            let count = [tally.owners[g], tally.members[g] - tally.owners[g]][side];
+            if seen[g][side] == target(count) {
+                median[g][side] = from_ordered_bits((key >> 32) as u32) as f64;
+            }
+            seen[g][side] += 1;
+        }
+    }
+    median
+        .iter()
+        .zip(0..groups)
+        .map(|(m, g)| {
+            let renters = tally.members[g] - tally.owners[g];
+            if tally.owners[g] == 0 || renters == 0 {
+                f64::NAN
+            } else {
+                m[0] / m[1]
+            }
+        })
+        .collect()
 }
 
 /// Pearson correlation of education levels across the two ends of every tie (Newman 2003's

@@ -50,6 +50,13 @@ fn fitted(cal: &Calibration) -> Fitted {
 impl World {
     /// Synthesise the population, form the network and let it settle under 2025 conditions.
     pub fn new(cfg: &RunConfig, p: &Params) -> World {
+        let mut profile = crate::world::Profile::default();
+        let mut clock = std::time::Instant::now();
+        let mut lap = |profile: &mut crate::world::Profile, name: &'static str| {
+            let now = std::time::Instant::now();
+            profile.add(name, (now - clock).as_secs_f64());
+            clock = now;
+        };
         let calibration = Calibration::embedded();
         let fitted = fitted(&calibration);
         let agents = Synthesiser {
@@ -57,6 +64,7 @@ impl World {
             fitted: fitted.clone(),
         }
         .population(cfg.agents, cfg.seed);
+        lap(&mut profile, "setup: synthesis");
         let n = agents.len();
         let mut w = World {
             behaviour: calibration.behaviours(cfg.uniform_behaviour),
@@ -77,9 +85,8 @@ impl World {
             fairness: vec![0.0; n],
             voice: vec![0.0; n],
             calibration,
-            profile: Default::default(),
+            profile,
         };
-        let setup = std::time::Instant::now();
         w.foci = foci::assign(
             &mut w.agents,
             cfg.seed,
@@ -105,6 +112,7 @@ impl World {
             w.agents.outcomes_ref[i] = o;
         }
         dividend::update(&mut w, p);
+        lap(&mut w.profile, "setup: foci, economy");
         // The network forms under 2025 conditions: quick rounds of decay and formation, then
         // full years of encounters so opinions and ties settle together.
         for _ in 0..10 {
@@ -112,6 +120,7 @@ impl World {
             ties::form(&mut w, p);
             w.step += 1;
         }
+        lap(&mut w.profile, "setup: first ties");
         for _ in 0..cfg.burn_in {
             encounters::reset_tallies(&mut w);
             for m in 0..12 {
@@ -124,8 +133,7 @@ impl World {
         }
         institutions::refresh_voice(&mut w, p);
         w.macro_state.years_since_2025 = 0;
-        w.profile
-            .add("setup and burn-in", setup.elapsed().as_secs_f64());
+        lap(&mut w.profile, "setup: burn-in years");
         w
     }
 

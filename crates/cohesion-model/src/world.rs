@@ -50,31 +50,44 @@ pub struct World {
     pub profile: Profile,
 }
 
-/// Seconds per phase, in first-seen order.
+/// Seconds per phase, in first-seen order, and the process's peak resident memory when the
+/// phase first ended (so the report shows which phase raised the high-water mark).
 #[derive(Debug, Clone, Default)]
 pub struct Profile {
-    pub phases: Vec<(&'static str, f64)>,
+    pub phases: Vec<(&'static str, f64, Option<u64>)>,
 }
 
 impl Profile {
     pub fn add(&mut self, name: &'static str, seconds: f64) {
-        match self.phases.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, s)) => *s += seconds,
-            None => self.phases.push((name, seconds)),
+        let peak = peak_rss_kib();
+        match self.phases.iter_mut().find(|(n, _, _)| *n == name) {
+            Some((_, s, p)) => {
+                *s += seconds;
+                *p = peak.max(*p);
+            }
+            None => self.phases.push((name, seconds, peak)),
         }
     }
 
     pub fn report(&self) -> String {
         let total: f64 = self.phases.iter().map(|p| p.1).sum();
-        let mut s = format!("time per phase (total {total:.2} s):\n");
-        for (name, secs) in &self.phases {
+        let mut s = format!("time per phase (total {total:.2} s), peak RSS after it:\n");
+        for (name, secs, peak) in &self.phases {
+            let peak = peak.map_or("?".into(), |kib| format!("{} MiB", kib / 1024));
             s.push_str(&format!(
-                "  {name:20} {secs:8.3} s  {:5.1} %\n",
+                "  {name:20} {secs:8.3} s  {:5.1} %  {peak:>10}\n",
                 100.0 * secs / total.max(1e-12)
             ));
         }
         s
     }
+}
+
+/// The process's peak resident set (VmHWM) in KiB, where the platform reports it.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 impl World {
