@@ -172,6 +172,17 @@ impl Agents {
         agent_fields!(zeroed)
     }
 
+    /// Reorder every attribute vector: agent k becomes the agent that was `order[k]`.
+    pub fn permute(&mut self, order: &[u32]) {
+        let agents = self;
+        macro_rules! gather {
+            ($($f:ident),*) => {{
+                $( agents.$f = order.iter().map(|&i| agents.$f[i as usize]).collect(); )*
+            }};
+        }
+        agent_fields!(gather)
+    }
+
     /// Bytes of per-agent state (excluding ties), summed over every attribute vector.
     pub fn bytes_per_agent() -> usize {
         let a = Agents::with_len(1);

@@ -110,6 +110,27 @@ pub fn assign(
     }
 }
 
+/// Store agents neighbourhood by neighbourhood (in their order within it), so a
+/// neighbourhood's members, and the ties formed among them, lie together in memory; work,
+/// club and elective ties still reach anywhere. Returns the foci for the new numbering.
+/// Call before anything else refers to agents by index.
+pub fn renumber_by_neighbourhood(a: &mut Agents, foci: &Foci) -> Foci {
+    let n = a.len();
+    let mut order: Vec<u32> = foci.neighbourhoods.members.clone();
+    if order.len() < n {
+        let mut placed = vec![false; n];
+        order.iter().for_each(|&i| placed[i as usize] = true);
+        order.extend((0..n as u32).filter(|&i| !placed[i as usize]));
+    }
+    a.permute(&order);
+    let count = |m: &Membership| m.offsets.len().saturating_sub(1);
+    Foci {
+        neighbourhoods: Membership::build(&a.neighbourhood, count(&foci.neighbourhoods)),
+        workplaces: Membership::build(&a.workplace, count(&foci.workplaces)),
+        clubs: Membership::build(&a.club, count(&foci.clubs)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +144,38 @@ mod tests {
         assert_eq!(m.of(2), &[4]);
         assert!(m.of(NO_FOCUS).is_empty());
         assert_eq!(m.members.len(), 5);
+    }
+
+    #[test]
+    fn renumbering_keeps_every_agent_and_focus_and_makes_neighbourhoods_contiguous() {
+        let n = 3000;
+        let mut a = Agents::with_len(n);
+        for i in 0..n {
+            a.wealth[i] = ((i * 7919) % n) as f32;
+            a.edu[i] = (i % 3) as u8;
+            a.income[i] = i as f32;
+        }
+        let foci = assign(&mut a, 5, 150.0, 60.0, 40.0, 1.0);
+        let before: Vec<(u32, u32, u32, u32)> = (0..n)
+            .map(|i| (a.income[i] as u32, a.neighbourhood[i], a.workplace[i], a.club[i]))
+            .collect();
+        let renumbered = renumber_by_neighbourhood(&mut a, &foci);
+        let mut after: Vec<(u32, u32, u32, u32)> = (0..n)
+            .map(|i| (a.income[i] as u32, a.neighbourhood[i], a.workplace[i], a.club[i]))
+            .collect();
+        after.sort_unstable();
+        assert_eq!(after, before, "the same agents with the same foci");
+        assert!(a.neighbourhood.windows(2).all(|w| w[0] <= w[1]));
+        for (old, new) in [
+            (&foci.neighbourhoods, &renumbered.neighbourhoods),
+            (&foci.workplaces, &renumbered.workplaces),
+            (&foci.clubs, &renumbered.clubs),
+        ] {
+            assert_eq!(old.offsets, new.offsets, "focus sizes are unchanged");
+        }
+        for f in 0..renumbered.workplaces.offsets.len() as u32 - 1 {
+            assert!(renumbered.workplaces.of(f).iter().all(|&i| a.workplace[i as usize] == f));
+        }
     }
 
     #[test]

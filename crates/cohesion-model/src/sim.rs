@@ -27,6 +27,10 @@ pub struct RunConfig {
     pub uniform_behaviour: bool,
     /// Years of network and opinion burn-in before the start year.
     pub burn_in: u32,
+    /// Store agents neighbourhood by neighbourhood (memory locality for large runs). Agents
+    /// are numbered differently, so random streams and results differ in detail, not in
+    /// distribution; off keeps the synthesis order.
+    pub neighbourhood_order: bool,
 }
 
 impl Default for RunConfig {
@@ -38,6 +42,7 @@ impl Default for RunConfig {
             start_year: 2025,
             uniform_behaviour: false,
             burn_in: 3,
+            neighbourhood_order: true,
         }
     }
 }
@@ -95,6 +100,9 @@ impl World {
             p.club_size,
             p.residential_sorting,
         );
+        if cfg.neighbourhood_order {
+            w.foci = foci::renumber_by_neighbourhood(&mut w.agents, &w.foci);
+        }
         w.refresh_income_rank();
         economy::initialise(&mut w, p);
         top_withdrawal::initialise(&mut w, p);

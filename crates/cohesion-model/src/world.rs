@@ -90,7 +90,49 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// What an agent's partners read about it, packed in 16 bytes so that looking up a random
+/// partner costs one cache line instead of one per attribute vector. The state stays
+/// structure-of-arrays; a phase that reads many partners takes a fresh copy with
+/// [`World::peers`] (a sequential pass, cheap next to the random reads it saves).
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(16))]
+pub struct Peer {
+    pub income_rank: f32,
+    pub opinion: f32,
+    pub individualism: f32,
+    pub edu: u8,
+    pub culture: u8,
+    pub flags: u8,
+    pub degree: u8,
+}
+
+impl Peer {
+    #[inline]
+    pub fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+}
+
 impl World {
+    /// A fresh [`Peer`] copy of every agent.
+    pub fn peers(&self) -> Vec<Peer> {
+        use rayon::prelude::*;
+        let a = &self.agents;
+        (0..self.n())
+            .into_par_iter()
+            .with_min_len(1 << 14)
+            .map(|i| Peer {
+                income_rank: self.income_rank[i],
+                opinion: a.opinion[i],
+                individualism: a.individualism[i],
+                edu: a.edu[i],
+                culture: a.culture[i],
+                flags: a.flags[i],
+                degree: self.ties.degree[i],
+            })
+            .collect()
+    }
+
     pub fn n(&self) -> usize {
         self.agents.len()
     }

@@ -100,13 +100,18 @@ pub fn run_toml(
         cfg.seed, cfg.agents, cfg.years, cfg.start_year
     ));
     s.push_str(&format!(
-        "behaviour = \"{}\"\nburn_in_years = {}\n",
+        "behaviour = \"{}\"\nburn_in_years = {}\nagent_order = \"{}\"\n",
         if cfg.uniform_behaviour {
             "uniform"
         } else {
             "typed"
         },
-        cfg.burn_in
+        cfg.burn_in,
+        if cfg.neighbourhood_order {
+            "neighbourhood"
+        } else {
+            "synthesis"
+        }
     ));
     s.push_str(&format!(
         "\n[future]\nname = {:?}\nlabel = {:?}\nprovenance = {:?}\nramp_years = {}\n",

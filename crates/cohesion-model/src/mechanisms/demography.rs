@@ -13,12 +13,14 @@
 //! owners of 75+ sell with `sell_rate`. Buying turns financial wealth into home equity.
 
 use super::dividend::steady_outcome;
-use crate::agents::{ALONE, OWNER};
+use super::CHUNK;
+use crate::agents::{Agents, ALONE, OWNER};
 use crate::params::Params;
 use crate::rng::{Purpose, Stream};
 use crate::synthesis::Synthesiser;
 use crate::synthesis::LONELY_ALONE;
 use crate::world::World;
+use rayon::prelude::*;
 
 pub fn update(w: &mut World, p: &Params) {
     if p.demography_on <= 0.0 {
@@ -31,43 +33,67 @@ pub fn update(w: &mut World, p: &Params) {
         .iter()
         .map(|b| (b.from, b.alone))
         .collect();
-    let mut dead = Vec::new();
-    for i in 0..w.n() {
-        let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::Demography);
-        let a = &mut w.agents;
-        let band_before = band_of(&bands, a.age[i]);
-        a.age[i] = a.age[i].saturating_add(1);
-        // Living alone follows the life course: entering a new age band, the agent takes that
-        // band's share (partners die, children leave), and loneliness moves with it.
-        let band_after = band_of(&bands, a.age[i]);
-        if band_after != band_before {
-            let alone = s.chance(bands[band_after].1);
-            let change = alone as i32 - a.has(i, ALONE) as i32;
-            a.lonely_latent[i] += LONELY_ALONE * change as f32;
-            a.set_flag(i, ALONE, alone);
-        }
-        let age = a.age[i] as f64;
-        let q = if age >= 99.0 {
-            1.0
-        } else {
-            (p.mortality_log_intercept + p.mortality_slope * age).exp()
-        };
-        if s.chance(q) {
-            dead.push(i);
-            continue;
-        }
-        let owner = a.has(i, OWNER);
-        if !owner && (25.0..=45.0).contains(&age) {
-            let afford = (2.0 * w.income_rank[i] as f64).min(1.5) / w.macro_state.house_price_index;
-            if s.chance(p.buy_rate * afford) {
-                a.set_flag(i, OWNER, true);
-                a.housing[i] = (0.8 * a.wealth[i].max(0.0) as f64) as f32;
+    // Each agent ages, may die, and may buy or sell on its own stream: independent, so in
+    // parallel, each writing only its own slot.
+    let (seed, step) = (w.seed, w.step);
+    let house_prices = w.macro_state.house_price_index;
+    let rank = &w.income_rank;
+    let Agents {
+        age,
+        flags,
+        lonely_latent,
+        housing,
+        wealth,
+        ..
+    } = &mut w.agents;
+    let wealth = &*wealth;
+    let died: Vec<bool> = (
+        age.par_iter_mut(),
+        flags.par_iter_mut(),
+        lonely_latent.par_iter_mut(),
+        housing.par_iter_mut(),
+    )
+        .into_par_iter()
+        .enumerate()
+        .with_min_len(CHUNK)
+        .map(|(i, (age, flags, lonely, housing))| {
+            let mut s = Stream::new(seed, step, i as u64, Purpose::Demography);
+            let band_before = band_of(&bands, *age);
+            *age = age.saturating_add(1);
+            // Living alone follows the life course: entering a new age band, the agent takes
+            // that band's share (partners die, children leave), and loneliness moves with it.
+            let band_after = band_of(&bands, *age);
+            if band_after != band_before {
+                let alone = s.chance(bands[band_after].1);
+                let change = alone as i32 - (*flags & ALONE != 0) as i32;
+                *lonely += LONELY_ALONE * change as f32;
+                set(flags, ALONE, alone);
             }
-        } else if owner && age >= 75.0 && s.chance(p.sell_rate) {
-            a.set_flag(i, OWNER, false);
-            a.housing[i] = 0.0;
-        }
-    }
+            let years = *age as f64;
+            let q = if years >= 99.0 {
+                1.0
+            } else {
+                (p.mortality_log_intercept + p.mortality_slope * years).exp()
+            };
+            if s.chance(q) {
+                return true;
+            }
+            let owner = *flags & OWNER != 0;
+            if !owner && (25.0..=45.0).contains(&years) {
+                let afford = (2.0 * rank[i] as f64).min(1.5) / house_prices;
+                if s.chance(p.buy_rate * afford) {
+                    set(flags, OWNER, true);
+                    *housing = (0.8 * wealth[i].max(0.0) as f64) as f32;
+                }
+            } else if owner && years >= 75.0 && s.chance(p.sell_rate) {
+                set(flags, OWNER, false);
+                *housing = 0.0;
+            }
+            false
+        })
+        .collect();
+    // Ascending, so membership is a binary search.
+    let dead: Vec<usize> = (0..died.len()).filter(|&i| died[i]).collect();
     let entrant_edu = [
         p.entrant_low_edu,
         (1.0 - p.entrant_low_edu - p.entrant_high_edu).max(0.0),
@@ -86,7 +112,7 @@ pub fn update(w: &mut World, p: &Params) {
             let h = s.below(w.n());
             if h != i
                 && (40..=70).contains(&w.agents.age[h])
-                && !dead.contains(&h)
+                && dead.binary_search(&h).is_err()
                 && !heirs.contains(&h)
             {
                 heirs.push(h);
@@ -139,6 +165,14 @@ pub fn update(w: &mut World, p: &Params) {
         let o = steady_outcome(w, p, i);
         w.agents.outcomes[i] = o;
         w.agents.outcomes_ref[i] = o;
+    }
+}
+
+fn set(flags: &mut u8, flag: u8, on: bool) {
+    if on {
+        *flags |= flag;
+    } else {
+        *flags &= !flag;
     }
 }
 

@@ -23,46 +23,30 @@ use crate::agents::{CLUB, EMPLOYED, VOLUNTEER, WITHDRAWN};
 use crate::network::Focus;
 use crate::params::Params;
 use crate::rng::{Purpose, Stream};
-use crate::world::World;
+use crate::world::{Peer, World};
 use rayon::prelude::*;
 
 /// Social distance in 0..1 between two agents.
-pub fn distance(w: &World, i: usize, j: usize) -> f64 {
-    let a = &w.agents;
-    let edu = (a.edu[i] as f64 - a.edu[j] as f64).abs() / 2.0;
-    let rank = (w.income_rank[i] - w.income_rank[j]).abs() as f64;
-    let opinion = (a.opinion[i] - a.opinion[j]).abs() as f64;
-    let culture = if a.culture[i] != a.culture[j] {
-        0.5
-    } else {
-        0.0
-    };
+pub fn distance(a: &Peer, b: &Peer) -> f64 {
+    let edu = (a.edu as f64 - b.edu as f64).abs() / 2.0;
+    let rank = (a.income_rank - b.income_rank).abs() as f64;
+    let opinion = (a.opinion - b.opinion).abs() as f64;
+    let culture = if a.culture != b.culture { 0.5 } else { 0.0 };
     (edu + rank + opinion + culture) / 3.5
 }
 
-fn closed_off(w: &World, i: usize, j: usize) -> bool {
-    let a = &w.agents;
-    (a.has(i, WITHDRAWN) && w.income_rank[j] < 0.8)
-        || (a.has(j, WITHDRAWN) && w.income_rank[i] < 0.8)
+/// A withdrawn agent closes itself off from everyone outside the top quintile.
+fn closed_off(a: &Peer, b: &Peer) -> bool {
+    (a.has(WITHDRAWN) && b.income_rank < 0.8) || (b.has(WITHDRAWN) && a.income_rank < 0.8)
 }
 
 pub fn decay(w: &mut World, p: &Params) {
+    let peers = w.peers();
     let World {
-        ties,
-        agents,
-        income_rank,
-        seed,
-        step,
-        ..
+        ties, seed, step, ..
     } = w;
     let k = ties.capacity;
-    let (seed, step) = (*seed, *step);
-    let a = &*agents;
-    let rank = &income_rank[..];
-    let base = Stream::base(seed, step, Purpose::TieDecay);
-    let closed = |i: usize, j: usize| {
-        (a.has(i, WITHDRAWN) && rank[j] < 0.8) || (a.has(j, WITHDRAWN) && rank[i] < 0.8)
-    };
+    let base = Stream::base(*seed, *step, Purpose::TieDecay);
     // Each agent compacts its own row in place; the decision for a pair is the same from
     // both ends (pair-keyed stream, symmetric rate), so the network stays symmetric.
     ties.partner
@@ -73,18 +57,20 @@ pub fn decay(w: &mut World, p: &Params) {
         .with_min_len(CHUNK / 4)
         .for_each(|(i, ((partners, foci), degree))| {
             let mut kept = 0;
+            let me = &peers[i];
             for slot in 0..*degree as usize {
                 let j = partners[slot] as usize;
+                let them = &peers[j];
                 let focus = Focus::from_u8(foci[slot]);
                 let mut rate = if focus.is_given() {
-                    let mean_ind = 0.5 * (a.individualism[i] + a.individualism[j]) as f64;
+                    let mean_ind = 0.5 * (me.individualism + them.individualism) as f64;
                     p.decay_given
                         * (1.0 + p.individualism_loosening * mean_ind)
                         * (1.0 - 0.4 * p.policy_community)
                 } else {
                     p.decay_elective
                 };
-                if closed(i, j) {
+                if closed_off(me, them) {
                     rate += p.withdraw_closure / 3.0;
                 }
                 if !Stream::keyed(base, Stream::pair_id(i as u32, j as u32)).chance(rate) {
@@ -97,7 +83,7 @@ pub fn decay(w: &mut World, p: &Params) {
         });
 }
 
-fn focus_candidate(w: &World, i: usize, s: &mut Stream) -> Option<(usize, Focus)> {
+fn focus_candidate(w: &World, peers: &[Peer], i: usize, s: &mut Stream) -> Option<(usize, Focus)> {
     let a = &w.agents;
     let mut options: [(Focus, f64); 3] = [
         (Focus::Neighbourhood, 0.45),
@@ -130,8 +116,8 @@ fn focus_candidate(w: &World, i: usize, s: &mut Stream) -> Option<(usize, Focus)
     }
     let j = members[s.below(members.len())] as usize;
     let attends = match focus {
-        Focus::Work => a.has(j, EMPLOYED),
-        Focus::Club => a.has(j, CLUB) || a.has(j, VOLUNTEER),
+        Focus::Work => peers[j].has(EMPLOYED),
+        Focus::Club => peers[j].has(CLUB) || peers[j].has(VOLUNTEER),
         _ => true,
     };
     attends.then_some((j, focus))
@@ -142,6 +128,7 @@ pub fn form(w: &mut World, p: &Params) {
     if n < 2 {
         return;
     }
+    let peers = w.peers();
     let wr = &*w;
     let proposals: Vec<(u32, u32, u8)> = (0..n)
         .into_par_iter()
@@ -149,7 +136,8 @@ pub fn form(w: &mut World, p: &Params) {
         .flat_map_iter(|i| {
             let a = &wr.agents;
             let mut out = Vec::new();
-            if !wr.ties.has_room(i) {
+            let me = &peers[i];
+            if me.degree as usize >= wr.ties.capacity {
                 return out;
             }
             let mut s = Stream::new(wr.seed, wr.step, i as u64, Purpose::TieFormation);
@@ -162,23 +150,24 @@ pub fn form(w: &mut World, p: &Params) {
             for _ in 0..count {
                 let (j, focus, beta) = if s.chance(0.5 * bridging) {
                     let j = s.below(n);
-                    if (wr.income_rank[j] < 0.5) == (wr.income_rank[i] < 0.5) {
+                    if (peers[j].income_rank < 0.5) == (me.income_rank < 0.5) {
                         continue;
                     }
                     (j, Focus::Bridging, 0.3 * p.beta_focus)
                 } else if s.chance((p.individualism_reach * ind).min(0.95)) {
                     (s.below(n), Focus::Elective, p.beta_choice * (0.5 + ind))
                 } else {
-                    match focus_candidate(wr, i, &mut s) {
+                    match focus_candidate(wr, &peers, i, &mut s) {
                         Some((j, f)) => (j, f, p.beta_focus),
                         None => continue,
                     }
                 };
-                if j == i || !wr.ties.has_room(j) {
+                let them = &peers[j];
+                if j == i || them.degree as usize >= wr.ties.capacity {
                     continue;
                 }
-                let mut accept = (-beta * distance(wr, i, j)).exp();
-                if closed_off(wr, i, j) {
+                let mut accept = (-beta * distance(me, them)).exp();
+                if closed_off(me, them) {
                     accept *= 1.0 - p.withdraw_closure;
                 }
                 if s.chance(accept) {

@@ -37,6 +37,10 @@ pub struct RunArgs {
     /// Worker threads (default: all cores; RAYON_NUM_THREADS is honoured).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// How agents are stored: `neighbourhood` (by neighbourhood, for memory locality) or
+    /// `synthesis` (as synthesised). Results differ in detail, not in distribution.
+    #[arg(long, default_value = "neighbourhood", value_parser = ["neighbourhood", "synthesis"])]
+    pub agent_order: String,
     #[arg(long, default_value = "out/run")]
     pub out: PathBuf,
 }
@@ -103,6 +107,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         seed: args.seed,
         start_year: args.start_year,
         uniform_behaviour: args.behaviour == "uniform",
+        neighbourhood_order: args.agent_order == "neighbourhood",
         ..Default::default()
     };
     let dir = AtomicDir::new(&args.out)?;
