@@ -157,11 +157,25 @@ mod tests {
         }
         let foci = assign(&mut a, 5, 150.0, 60.0, 40.0, 1.0);
         let before: Vec<(u32, u32, u32, u32)> = (0..n)
-            .map(|i| (a.income[i] as u32, a.neighbourhood[i], a.workplace[i], a.club[i]))
+            .map(|i| {
+                (
+                    a.income[i] as u32,
+                    a.neighbourhood[i],
+                    a.workplace[i],
+                    a.club[i],
+                )
+            })
             .collect();
         let renumbered = renumber_by_neighbourhood(&mut a, &foci);
         let mut after: Vec<(u32, u32, u32, u32)> = (0..n)
-            .map(|i| (a.income[i] as u32, a.neighbourhood[i], a.workplace[i], a.club[i]))
+            .map(|i| {
+                (
+                    a.income[i] as u32,
+                    a.neighbourhood[i],
+                    a.workplace[i],
+                    a.club[i],
+                )
+            })
             .collect();
         after.sort_unstable();
         assert_eq!(after, before, "the same agents with the same foci");
@@ -174,7 +188,11 @@ mod tests {
             assert_eq!(old.offsets, new.offsets, "focus sizes are unchanged");
         }
         for f in 0..renumbered.workplaces.offsets.len() as u32 - 1 {
-            assert!(renumbered.workplaces.of(f).iter().all(|&i| a.workplace[i as usize] == f));
+            assert!(renumbered
+                .workplaces
+                .of(f)
+                .iter()
+                .all(|&i| a.workplace[i as usize] == f));
         }
     }
 

@@ -8,7 +8,7 @@ use crate::mechanisms::participation::is_lonely;
 use crate::params::Params;
 use crate::stats::*;
 use crate::synthesis::ABOVE_BASIC;
-use crate::world::World;
+use crate::world::{Peer, World};
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -74,7 +74,7 @@ const MEANS: &[&str] = &[
 ];
 
 /// Per-agent values for MEANS, in that order; NaN means "not counted" (e.g. no ties).
-fn agent_values(w: &World, p: &Params, i: usize, q: &[f32; 2]) -> [f64; MEANS_LEN] {
+fn agent_values(w: &World, peers: &[Peer], p: &Params, i: usize, q: &[f32; 2]) -> [f64; MEANS_LEN] {
     let a = &w.agents;
     let partners = w.ties.partners(i);
     let deg = partners.len();
@@ -83,16 +83,17 @@ fn agent_values(w: &World, p: &Params, i: usize, q: &[f32; 2]) -> [f64; MEANS_LE
     } else {
         partners
             .iter()
-            .filter(|&&j| a.edu[j as usize] != a.edu[i])
+            .filter(|&&j| peers[j as usize].edu != a.edu[i])
             .count() as f64
             / deg as f64
     };
     let rank = w.income_rank[i];
     let other_end = partners.iter().any(|&j| {
+        let theirs = peers[j as usize].income_rank;
         if rank >= 0.5 {
-            w.income_rank[j as usize] < q[0]
+            theirs < q[0]
         } else {
-            w.income_rank[j as usize] >= q[1]
+            theirs >= q[1]
         }
     });
     let b = |x: bool| if x { 1.0 } else { 0.0 };
@@ -390,12 +391,13 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
         .with_min_len(4096)
         .map(|i| memberships(w, i))
         .collect();
+    let peers = w.peers();
     let partial: Vec<Tally> = (0..n.div_ceil(TALLY_CHUNK))
         .into_par_iter()
         .map(|c| {
             let mut t = Tally::new(groups);
             for i in c * TALLY_CHUNK..n.min((c + 1) * TALLY_CHUNK) {
-                let values = agent_values(w, p, i, &q);
+                let values = agent_values(w, &peers, p, i, &q);
                 let owner = slots[i][FLAGS_SLOT] & OWNER != 0;
                 for g in groups_of(&slots[i]) {
                     t.members[g] += 1;
@@ -416,6 +418,7 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
         tally.add(t);
     }
     drop(partial);
+    drop(peers);
     let a = &w.agents;
     // One sorted order at a time, so only one set of group lists is alive (memory at full
     // population scale); each group reads its members already in order.
@@ -562,17 +565,25 @@ fn owner_renter_median_ratio(order: &[u64], slots: &[[u8; SLOTS]], tally: &Tally
 /// scalar assortativity): 1 when ties only join equals, 0 when they ignore education.
 pub fn education_assortativity(w: &World) -> f64 {
     let a = &w.agents;
-    let (mut sx, mut sxx, mut sxy, mut m) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
-    for i in 0..w.n() {
-        let x = a.edu[i] as f64;
-        for &j in w.ties.partners(i) {
-            let y = a.edu[j as usize] as f64;
-            sx += x;
-            sxx += x * x;
-            sxy += x * y;
-            m += 1.0;
-        }
-    }
+    let edu = &a.edu;
+    // Integer sums, so the parallel reduction is exact and independent of the split.
+    let (sx, sxx, sxy, m) = (0..w.n())
+        .into_par_iter()
+        .with_min_len(1 << 14)
+        .map(|i| {
+            let x = edu[i] as u64;
+            let (mut sy, mut d) = (0u64, 0u64);
+            for &j in w.ties.partners(i) {
+                sy += edu[j as usize] as u64;
+                d += 1;
+            }
+            (x * d, x * x * d, x * sy, d)
+        })
+        .reduce(
+            || (0, 0, 0, 0),
+            |p, q| (p.0 + q.0, p.1 + q.1, p.2 + q.2, p.3 + q.3),
+        );
+    let (sx, sxx, sxy, m) = (sx as f64, sxx as f64, sxy as f64, m as f64);
     if m == 0.0 {
         return f64::NAN;
     }

@@ -20,7 +20,7 @@
 //! online encounters are kept for the yearly trust and individualisation updates.
 
 use super::CHUNK;
-use crate::agents::OPTOUT;
+use crate::agents::{Agents, OPTOUT};
 use crate::params::Params;
 use crate::rng::{Purpose, Stream};
 use crate::world::World;
@@ -28,7 +28,6 @@ use rayon::prelude::*;
 
 #[derive(Clone, Copy, Default)]
 struct Month {
-    opinion: f32,
     total: u8,
     positive: u8,
     negative: u8,
@@ -81,94 +80,147 @@ pub fn month(w: &mut World, p: &Params, month: u64) {
         .collect();
     let noise_width = (p.opinion_noise * 12f64.sqrt()) as f32;
     let base = Stream::base(seed, key, Purpose::Opinion);
-    let out: Vec<Month> = (0..n)
+    // Where agent q's encounters will look, assuming every candidate is online (each draw
+    // takes one step of the stream); fetched one agent ahead so the random reads overlap.
+    // A wrong guess only wastes a fetch: results never depend on it.
+    let fetch_ahead = |q: usize| {
+        if q >= n {
+            return;
+        }
+        let mut s = Stream::keyed(base, q as u64);
+        let partners = ties.partners(q);
+        if !partners.is_empty() {
+            prefetch(&faces[partners[s.below(partners.len())] as usize]);
+            s.next_u64();
+        }
+        if faces[q].online && s.chance(p.online_influence) {
+            for _ in 0..k {
+                prefetch(&faces[s.below(n)]);
+                s.next_u64();
+            }
+        }
+    };
+    let Agents {
+        opinion,
+        flags,
+        enc_total,
+        enc_positive,
+        enc_negative,
+        enc_cross,
+        enc_cross_positive,
+        enc_online,
+        ..
+    } = &mut w.agents;
+    let flags = &*flags;
+    (
+        opinion.par_iter_mut(),
+        enc_total.par_iter_mut(),
+        enc_positive.par_iter_mut(),
+        enc_negative.par_iter_mut(),
+        enc_cross.par_iter_mut(),
+        enc_cross_positive.par_iter_mut(),
+        enc_online.par_iter_mut(),
+    )
         .into_par_iter()
+        .enumerate()
         .with_min_len(CHUNK)
-        .map(|i| {
-            let mut s = Stream::keyed(base, i as u64);
-            let xi = a.opinion[i];
-            let mut m = Month::default();
-            let mut dx = 0.0f32;
-            let edu_i = a.edu[i];
-            let mut meet = |j: usize, online: bool, s: &mut Stream, m: &mut Month| {
-                let them = faces[j];
-                let xj = them.opinion;
-                let d = xj - xi;
-                // Curated, emotional content online narrows the latitude of acceptance:
-                // online, rejection starts closer (`online_rejection_shift`).
-                let reject_at = if online { latitude_online } else { latitude };
-                if d.abs() < eps.min(reject_at) {
-                    dx += mu * d;
-                } else if d.abs() > reject_at {
-                    dx -= mu_rep * d;
-                }
-                let mut p_pos = 1.0 - d.abs() as f64;
-                if online {
-                    p_pos *= 1.0
-                        - p.online_negativity
-                            * (1.0 + p.engagement_weight * (xj - 0.5).abs() as f64);
-                    m.online += 1;
-                }
-                let positive = s.chance(p_pos);
-                m.total += 1;
-                if positive {
-                    m.positive += 1;
-                } else {
-                    m.negative += 1;
-                }
-                if them.edu != edu_i {
-                    m.cross += 1;
-                    if positive {
-                        m.cross_positive += 1;
-                    }
-                }
-            };
-            let partners = ties.partners(i);
-            if !partners.is_empty() {
-                let j = partners[s.below(partners.len())] as usize;
-                meet(j, false, &mut s, &mut m);
-            }
-            if a.is_online(i) && s.chance(p.online_influence) {
-                let curated = a.flags[i] & OPTOUT == 0;
-                let mut best = usize::MAX;
-                let mut total_w = 0.0;
-                for _ in 0..k {
-                    let j = s.below(n);
+        .for_each(
+            |(i, (opinion, total, positive, negative, cross, cross_positive, online))| {
+                fetch_ahead(i + 1);
+                let mut s = Stream::keyed(base, i as u64);
+                let me = faces[i];
+                let xi = me.opinion;
+                let mut m = Month::default();
+                let mut dx = 0.0f32;
+                let edu_i = me.edu;
+                let mut meet = |j: usize, online: bool, s: &mut Stream, m: &mut Month| {
                     let them = faces[j];
-                    if j == i || !them.online {
-                        continue;
-                    }
                     let xj = them.opinion;
-                    let wj = if curated {
-                        similarity[bin(xj - xi)] * engagement[bin(xj)]
+                    let d = xj - xi;
+                    // Curated, emotional content online narrows the latitude of acceptance:
+                    // online, rejection starts closer (`online_rejection_shift`).
+                    let reject_at = if online { latitude_online } else { latitude };
+                    if d.abs() < eps.min(reject_at) {
+                        dx += mu * d;
+                    } else if d.abs() > reject_at {
+                        dx -= mu_rep * d;
+                    }
+                    let mut p_pos = 1.0 - d.abs() as f64;
+                    if online {
+                        p_pos *= 1.0
+                            - p.online_negativity
+                                * (1.0 + p.engagement_weight * (xj - 0.5).abs() as f64);
+                        m.online += 1;
+                    }
+                    let positive = s.chance(p_pos);
+                    m.total += 1;
+                    if positive {
+                        m.positive += 1;
                     } else {
-                        1.0
-                    };
-                    total_w += wj;
-                    // Reservoir choice proportional to weight: one pass, no allocation.
-                    if s.uniform() * total_w < wj {
-                        best = j;
+                        m.negative += 1;
+                    }
+                    if them.edu != edu_i {
+                        m.cross += 1;
+                        if positive {
+                            m.cross_positive += 1;
+                        }
+                    }
+                };
+                let partners = ties.partners(i);
+                if !partners.is_empty() {
+                    let j = partners[s.below(partners.len())] as usize;
+                    meet(j, false, &mut s, &mut m);
+                }
+                if me.online && s.chance(p.online_influence) {
+                    let curated = flags[i] & OPTOUT == 0;
+                    let mut best = usize::MAX;
+                    let mut total_w = 0.0;
+                    for _ in 0..k {
+                        let j = s.below(n);
+                        let them = faces[j];
+                        if j == i || !them.online {
+                            continue;
+                        }
+                        let xj = them.opinion;
+                        let wj = if curated {
+                            similarity[bin(xj - xi)] * engagement[bin(xj)]
+                        } else {
+                            1.0
+                        };
+                        total_w += wj;
+                        // Reservoir choice proportional to weight: one pass, no allocation.
+                        if s.uniform() * total_w < wj {
+                            best = j;
+                        }
+                    }
+                    if best != usize::MAX {
+                        meet(best, true, &mut s, &mut m);
                     }
                 }
-                if best != usize::MAX {
-                    meet(best, true, &mut s, &mut m);
-                }
-            }
-            let noise = noise_width * (s.uniform() as f32 - 0.5);
-            m.opinion = (xi + dx + noise).clamp(0.0, 1.0);
-            m
-        })
-        .collect();
-    let a = &mut w.agents;
-    for (i, m) in out.into_iter().enumerate() {
-        a.opinion[i] = m.opinion;
-        a.enc_total[i] = a.enc_total[i].saturating_add(m.total as u16);
-        a.enc_positive[i] = a.enc_positive[i].saturating_add(m.positive as u16);
-        a.enc_negative[i] = a.enc_negative[i].saturating_add(m.negative as u16);
-        a.enc_cross[i] = a.enc_cross[i].saturating_add(m.cross as u16);
-        a.enc_cross_positive[i] = a.enc_cross_positive[i].saturating_add(m.cross_positive as u16);
-        a.enc_online[i] = a.enc_online[i].saturating_add(m.online as u16);
+                let noise = noise_width * (s.uniform() as f32 - 0.5);
+                *opinion = (xi + dx + noise).clamp(0.0, 1.0);
+                *total = total.saturating_add(m.total as u16);
+                *positive = positive.saturating_add(m.positive as u16);
+                *negative = negative.saturating_add(m.negative as u16);
+                *cross = cross.saturating_add(m.cross as u16);
+                *cross_positive = cross_positive.saturating_add(m.cross_positive as u16);
+                *online = online.saturating_add(m.online as u16);
+            },
+        );
+}
+
+/// A hint to bring `x`'s cache line in; no effect on results.
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults and `x` is a valid reference.
+    #[allow(unused_unsafe)]
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast::<i8>());
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 /// Clear the yearly tallies.
