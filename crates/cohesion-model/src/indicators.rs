@@ -296,20 +296,6 @@ fn cohesion_index(values: &dyn Fn(&str) -> f64) -> f64 {
     50.0 + 10.0 * z / r.dimension.len() as f64
 }
 
-/// An f32's bits mapped so that unsigned order is `f32::total_cmp` order.
-fn ordered_bits(x: f32) -> u32 {
-    let b = x.to_bits();
-    if b >> 31 == 1 {
-        !b
-    } else {
-        b | 1 << 31
-    }
-}
-
-fn from_ordered_bits(b: u32) -> f32 {
-    f32::from_bits(if b >> 31 == 1 { b & !(1 << 31) } else { !b })
-}
-
 /// Agents sorted by an f32 key, ties broken by index, as `key bits << 32 | index`: the value
 /// travels with the index, so a pass over the order reads no agent attribute.
 fn sorted_by(n: usize, key: impl Fn(usize) -> f32 + Sync) -> Vec<u64> {

@@ -58,10 +58,14 @@ pub fn quantile_sorted(v: &[f64], p: f64) -> f64 {
     v[idx]
 }
 
+/// The nearest-rank median (the value [`quantile_sorted`] picks), by selection, not a sort.
 pub fn median(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
     let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    quantile_sorted(&v, 0.5)
+    let idx = ((v.len() as f64 - 1.0) * 0.5).round() as usize;
+    *v.select_nth_unstable_by(idx, f64::total_cmp).1
 }
 
 pub fn mean(v: &[f64]) -> f64 {
@@ -155,6 +159,34 @@ pub fn clusters_sorted(s: &[f64], gap: f64, min_share: f64) -> usize {
         count += 1;
     }
     count
+}
+
+/// Indices sorted by `values` in `f32::total_cmp` order, ties broken by index: the same
+/// order as a comparison sort on (value, index), done as one parallel sort of u64 keys.
+pub fn order_by_f32(values: &[f32]) -> Vec<u32> {
+    use rayon::prelude::*;
+    let mut keys: Vec<u64> = values
+        .par_iter()
+        .enumerate()
+        .map(|(i, &x)| (ordered_bits(x) as u64) << 32 | i as u64)
+        .collect();
+    keys.par_sort_unstable();
+    keys.par_iter().map(|&k| k as u32).collect()
+}
+
+/// An f32's bits mapped so that unsigned order is `f32::total_cmp` order.
+pub fn ordered_bits(x: f32) -> u32 {
+    let b = x.to_bits();
+    if b >> 31 == 1 {
+        !b
+    } else {
+        b | 1 << 31
+    }
+}
+
+/// The inverse of [`ordered_bits`].
+pub fn from_ordered_bits(b: u32) -> f32 {
+    f32::from_bits(if b >> 31 == 1 { b & !(1 << 31) } else { !b })
 }
 
 /// The inverse of the logistic function.

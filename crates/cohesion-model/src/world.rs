@@ -150,14 +150,15 @@ impl World {
     /// Refresh income ranks (ties broken by index, so ranks are deterministic)
     /// and the income Gini from the same sorted order.
     pub fn refresh_income_rank(&mut self) {
+        use rayon::prelude::*;
         let n = self.n();
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        let inc = &self.agents.income;
-        order.sort_by(|&a, &b| inc[a as usize].total_cmp(&inc[b as usize]).then(a.cmp(&b)));
+        let order = crate::stats::order_by_f32(&self.agents.income);
+        let rank = &mut self.income_rank;
         for (r, &i) in order.iter().enumerate() {
-            self.income_rank[i as usize] = (r as f64 / n.max(1) as f64) as f32;
+            rank[i as usize] = (r as f64 / n.max(1) as f64) as f32;
         }
-        let sorted: Vec<f64> = order.iter().map(|&i| inc[i as usize] as f64).collect();
+        let inc = &self.agents.income;
+        let sorted: Vec<f64> = order.par_iter().map(|&i| inc[i as usize] as f64).collect();
         self.macro_state.income_gini = crate::stats::gini_sorted(&sorted);
     }
 }

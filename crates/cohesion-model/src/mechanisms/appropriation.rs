@@ -23,6 +23,7 @@ use crate::params::Params;
 use crate::rng::{Purpose, Stream};
 use crate::stats::{logistic, logit};
 use crate::world::World;
+use rayon::prelude::*;
 
 const EDU_LEARNING: [f64; 3] = [0.6, 0.8, 1.0];
 
@@ -69,43 +70,85 @@ fn peer_skill(w: &World, i: usize) -> f32 {
         / partners.len() as f32
 }
 
+/// What one agent's year of appropriation changes.
+struct Learned {
+    access_anchor: f32,
+    skill_anchor: f32,
+    access: f32,
+    skills: f32,
+    cap_use: f32,
+}
+
+/// Everyone learns from last year's skills of their ties (a snapshot), so agents update in
+/// parallel and the result does not depend on the order of agents.
 pub fn update(w: &mut World, p: &Params) {
     let basic = w.fitted.basic_threshold as f32;
-    for i in 0..w.n() {
-        let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::Appropriation);
-        let take = takeup(&w.agents, &w.behaviour, p, i);
-        let peer = peer_skill(w, i);
-        let c = capacity(w, p, i);
-        let rank = w.income_rank[i] as f64;
-        let a = &mut w.agents;
-        // Programmes first: a course this year changes what the agent can reach.
-        if (a.access[i] < 0.5 || a.skills[i] < basic) && s.chance(0.5 * p.policy_inclusion * take) {
-            a.access_anchor[i] = (a.access_anchor[i] + 0.2).min(0.95);
-            a.skill_anchor[i] = (a.skill_anchor[i] + 0.06).min(0.98);
-        }
-        let mut cap_boost = 0.0;
-        if a.edu[i] < 2 && a.age[i] < 67 && s.chance(0.3 * p.policy_education * take) {
-            a.skill_anchor[i] = (a.skill_anchor[i] + 0.05).min(0.98);
-            cap_boost = 0.3;
-        }
-        let target_access =
-            (a.access_anchor[i] as f64 - p.access_price_shift * (1.0 - rank)).clamp(0.0, 1.0);
-        a.access[i] =
-            (a.access[i] as f64 + p.access_gain * (target_access - a.access[i] as f64)) as f32;
-        // Outcomes are a resource too: those who gain from being digital invest in more skill.
-        let returns =
-            p.dividend_on * p.outcome_skill_return * (a.outcomes[i] - a.outcomes_ref[i]) as f64;
-        let target_skill = (a.skill_anchor[i] as f64
-            + p.peer_effect * (peer - a.ref_peer_skill[i]) as f64
-            + returns)
-            .clamp(0.0, 1.0);
-        let rate = (p.learning_rate * c).min(1.0);
-        let old = a.skills[i] as f64;
-        let new = old + rate * (target_skill - old);
-        a.skills[i] = new as f32;
-        let cap = logistic(logit(a.cap_use[i] as f64) + 2.0 * (new - old) + cap_boost);
-        a.cap_use[i] = cap as f32;
-    }
+    let learned: Vec<Learned> = (0..w.n())
+        .into_par_iter()
+        .with_min_len(super::CHUNK)
+        .map(|i| {
+            let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::Appropriation);
+            let a = &w.agents;
+            let take = takeup(a, &w.behaviour, p, i);
+            let peer = peer_skill(w, i);
+            let c = capacity(w, p, i);
+            let rank = w.income_rank[i] as f64;
+            let (mut access_anchor, mut skill_anchor) = (a.access_anchor[i], a.skill_anchor[i]);
+            // Programmes first: a course this year changes what the agent can reach.
+            if (a.access[i] < 0.5 || a.skills[i] < basic)
+                && s.chance(0.5 * p.policy_inclusion * take)
+            {
+                access_anchor = (access_anchor + 0.2).min(0.95);
+                skill_anchor = (skill_anchor + 0.06).min(0.98);
+            }
+            let mut cap_boost = 0.0;
+            if a.edu[i] < 2 && a.age[i] < 67 && s.chance(0.3 * p.policy_education * take) {
+                skill_anchor = (skill_anchor + 0.05).min(0.98);
+                cap_boost = 0.3;
+            }
+            let target_access =
+                (access_anchor as f64 - p.access_price_shift * (1.0 - rank)).clamp(0.0, 1.0);
+            let access =
+                (a.access[i] as f64 + p.access_gain * (target_access - a.access[i] as f64)) as f32;
+            // Outcomes are a resource too: those who gain from being digital invest in more skill.
+            let returns =
+                p.dividend_on * p.outcome_skill_return * (a.outcomes[i] - a.outcomes_ref[i]) as f64;
+            let target_skill = (skill_anchor as f64
+                + p.peer_effect * (peer - a.ref_peer_skill[i]) as f64
+                + returns)
+                .clamp(0.0, 1.0);
+            let rate = (p.learning_rate * c).min(1.0);
+            let old = a.skills[i] as f64;
+            let new = old + rate * (target_skill - old);
+            let cap = logistic(logit(a.cap_use[i] as f64) + 2.0 * (new - old) + cap_boost);
+            Learned {
+                access_anchor,
+                skill_anchor,
+                access,
+                skills: new as f32,
+                cap_use: cap as f32,
+            }
+        })
+        .collect();
+    let a = &mut w.agents;
+    (
+        a.access_anchor.par_iter_mut(),
+        a.skill_anchor.par_iter_mut(),
+        a.access.par_iter_mut(),
+        a.skills.par_iter_mut(),
+        a.cap_use.par_iter_mut(),
+        learned.par_iter(),
+    )
+        .into_par_iter()
+        .for_each(
+            |(access_anchor, skill_anchor, access, skills, cap_use, l)| {
+                *access_anchor = l.access_anchor;
+                *skill_anchor = l.skill_anchor;
+                *access = l.access;
+                *skills = l.skills;
+                *cap_use = l.cap_use;
+            },
+        );
 }
 
 /// Mean skill of an agent's ties (for the 2025 reference).

@@ -30,17 +30,31 @@ pub fn steady_outcome(w: &World, p: &Params, i: usize) -> f32 {
 }
 
 pub fn update(w: &mut World, p: &Params) {
+    use rayon::prelude::*;
     let df = w.macro_state.digital_first;
-    for i in 0..w.n() {
-        if p.dividend_on > 0.0 {
-            let b = benefit(w, p, i);
-            let o = w.agents.outcomes[i] as f64;
-            w.agents.outcomes[i] = (o + b - p.outcome_decay * o) as f32;
-        }
-        let a = &w.agents;
-        let failed = 6.0 * df * (1.0 - (a.access[i] * a.skills[i]) as f64);
-        w.agents.failed_contacts[i] = failed as f32;
-    }
+    // Each agent reads only its own state, so the new values are computed in parallel.
+    let new: Vec<(f32, f32)> = (0..w.n())
+        .into_par_iter()
+        .with_min_len(super::CHUNK)
+        .map(|i| {
+            let a = &w.agents;
+            let mut outcome = a.outcomes[i];
+            if p.dividend_on > 0.0 {
+                let o = outcome as f64;
+                outcome = (o + benefit(w, p, i) - p.outcome_decay * o) as f32;
+            }
+            let failed = 6.0 * df * (1.0 - (a.access[i] * a.skills[i]) as f64);
+            (outcome, failed as f32)
+        })
+        .collect();
+    let a = &mut w.agents;
+    (
+        a.outcomes.par_iter_mut(),
+        a.failed_contacts.par_iter_mut(),
+        new.par_iter(),
+    )
+        .into_par_iter()
+        .for_each(|(o, f, n)| (*o, *f) = *n);
 }
 
 #[cfg(test)]

@@ -11,10 +11,12 @@
 //! Fairness is one's own path against the median path: `netᵢ − median(net)`.
 //! Wealth = financial wealth (grows with G) + home equity (grows with the house-price index).
 
+use crate::agents::Agents;
 use crate::agents::OWNER;
 use crate::params::Params;
 use crate::stats::median;
 use crate::world::World;
+use rayon::prelude::*;
 
 pub fn update(w: &mut World, p: &Params) {
     let n = w.n();
@@ -27,6 +29,7 @@ pub fn update(w: &mut World, p: &Params) {
     let df_shift = w.macro_state.digital_first - w.macro_state.digital_first_2025;
     let social = p.policy_social;
     let dev: Vec<f64> = (0..n)
+        .into_par_iter()
         .map(|i| {
             let a = &w.agents;
             let premium =
@@ -41,20 +44,35 @@ pub fn update(w: &mut World, p: &Params) {
     let rho = (p.redistribution + 0.35 * social).min(1.0);
     let mean_dev = dev.iter().sum::<f64>() / n as f64;
     let net: Vec<f64> = dev
-        .iter()
+        .par_iter()
         .map(|d| (1.0 - rho) * d + rho * mean_dev)
         .collect();
     let med = median(&net);
     let g = w.macro_state.growth_index;
-    for (i, x) in net.iter().enumerate() {
-        let a = &mut w.agents;
-        a.income[i] = (a.income_ref[i] as f64 * g * x.exp()) as f32;
-        w.fairness[i] = (x - med) as f32;
-        let financial = (a.wealth[i] - a.housing[i]) as f64 * (1.0 + growth);
-        let housing = a.housing[i] as f64 * (1.0 + p.house_price_growth);
-        a.housing[i] = housing as f32;
-        a.wealth[i] = (financial + housing) as f32;
-    }
+    let Agents {
+        income,
+        income_ref,
+        wealth,
+        housing,
+        ..
+    } = &mut w.agents;
+    (
+        income.par_iter_mut(),
+        income_ref.par_iter(),
+        wealth.par_iter_mut(),
+        housing.par_iter_mut(),
+        w.fairness.par_iter_mut(),
+        net.par_iter(),
+    )
+        .into_par_iter()
+        .for_each(|(income, income_ref, wealth, home, fairness, x)| {
+            *income = (*income_ref as f64 * g * x.exp()) as f32;
+            *fairness = (x - med) as f32;
+            let financial = (*wealth - *home) as f64 * (1.0 + growth);
+            let home_value = *home as f64 * (1.0 + p.house_price_growth);
+            *home = home_value as f32;
+            *wealth = (financial + home_value) as f32;
+        });
     w.refresh_income_rank();
 }
 

@@ -34,11 +34,14 @@ pub fn refresh_voice(w: &mut World, p: &Params) {
     }
     let voters = voters.max(1) as f32;
     let eps = p.epsilon as f32;
-    for i in 0..a.len() {
-        let lo = (((a.opinion[i] - eps).max(0.0) * BINS as f32) as usize).min(BINS);
-        let hi = ((((a.opinion[i] + eps).min(1.0)) * BINS as f32).ceil() as usize).min(BINS);
-        w.voice[i] = (hist[hi] - hist[lo]) as f32 / voters;
-    }
+    w.voice
+        .par_iter_mut()
+        .zip(a.opinion.par_iter())
+        .for_each(|(voice, &x)| {
+            let lo = (((x - eps).max(0.0) * BINS as f32) as usize).min(BINS);
+            let hi = ((((x + eps).min(1.0)) * BINS as f32).ceil() as usize).min(BINS);
+            *voice = (hist[hi] - hist[lo]) as f32 / voters;
+        });
 }
 
 pub fn update(w: &mut World, p: &Params) {

@@ -12,6 +12,7 @@ use super::appropriation;
 use crate::params::Params;
 use crate::rng::{Purpose, Stream};
 use crate::world::World;
+use rayon::prelude::*;
 
 pub const MAX_WAVES: u32 = 16;
 
@@ -48,30 +49,35 @@ fn diffuse(w: &mut World, p: &Params) {
     if waves == 0 || n == 0 {
         return;
     }
-    let mut adopted_now: Vec<u16> = w.agents.adopted.clone();
-    #[allow(clippy::needless_range_loop)] // i indexes several arrays of the world
-    for i in 0..n {
-        let a = &w.agents;
-        // Readiness relative to a typical 2025 adopter (a·m·s ≈ 0.35), capped at 1.
-        let readiness = ((a.access[i] * a.motivation[i] * a.skills[i]) as f64 / 0.35).min(1.0);
-        let partners = w.ties.partners(i);
-        let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::Technology);
-        for k in 0..waves {
-            let bit = 1u16 << k;
-            if a.adopted[i] & bit != 0 {
-                continue;
+    // Everyone reads last year's adoptions (a snapshot), so agents update in parallel.
+    let adopted_now: Vec<u16> = (0..n)
+        .into_par_iter()
+        .with_min_len(super::CHUNK)
+        .map(|i| {
+            let a = &w.agents;
+            let mut now = a.adopted[i];
+            // Readiness relative to a typical 2025 adopter (a·m·s ≈ 0.35), capped at 1.
+            let readiness = ((a.access[i] * a.motivation[i] * a.skills[i]) as f64 / 0.35).min(1.0);
+            let partners = w.ties.partners(i);
+            let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::Technology);
+            for k in 0..waves {
+                let bit = 1u16 << k;
+                if a.adopted[i] & bit != 0 {
+                    continue;
+                }
+                let peers = partners
+                    .iter()
+                    .filter(|&&j| a.adopted[j as usize] & bit != 0)
+                    .count();
+                let share = peers as f64 / partners.len().max(1) as f64;
+                let hazard = (p.bass_p + p.bass_q * share) * readiness;
+                if s.chance(hazard.min(1.0)) {
+                    now |= bit;
+                }
             }
-            let peers = partners
-                .iter()
-                .filter(|&&j| a.adopted[j as usize] & bit != 0)
-                .count();
-            let share = peers as f64 / partners.len().max(1) as f64;
-            let hazard = (p.bass_p + p.bass_q * share) * readiness;
-            if s.chance(hazard.min(1.0)) {
-                adopted_now[i] |= bit;
-            }
-        }
-    }
+            now
+        })
+        .collect();
     w.agents.adopted = adopted_now;
     for k in 0..waves {
         let bit = 1u16 << k;

@@ -12,19 +12,30 @@ use crate::rng::{Purpose, Stream};
 use crate::world::World;
 
 pub fn update(w: &mut World, p: &Params) {
-    for i in 0..w.n() {
-        let top = w.income_rank[i] >= 0.9;
-        let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::Withdrawal);
-        let withdrawn = w.agents.has(i, WITHDRAWN);
-        let next = if !top {
-            false
-        } else if withdrawn {
-            !s.chance(p.return_rate)
-        } else {
-            s.chance(p.withdraw_rate)
-        };
-        w.agents.set_flag(i, WITHDRAWN, next);
-    }
+    use rayon::prelude::*;
+    let (seed, step, rank) = (w.seed, w.step, &w.income_rank);
+    w.agents
+        .flags
+        .par_iter_mut()
+        .enumerate()
+        .with_min_len(super::CHUNK)
+        .for_each(|(i, flags)| {
+            let top = rank[i] >= 0.9;
+            let mut s = Stream::new(seed, step, i as u64, Purpose::Withdrawal);
+            let withdrawn = *flags & WITHDRAWN != 0;
+            let next = if !top {
+                false
+            } else if withdrawn {
+                !s.chance(p.return_rate)
+            } else {
+                s.chance(p.withdraw_rate)
+            };
+            if next {
+                *flags |= WITHDRAWN;
+            } else {
+                *flags &= !WITHDRAWN;
+            }
+        });
 }
 
 /// Start the top decile at its equilibrium withdrawn share.
