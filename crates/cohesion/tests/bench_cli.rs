@@ -113,8 +113,17 @@ fn b3_resumes_by_skipping_sizes_already_in_the_out_file() {
     assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 2);
 
     let o = cohesion(&[
-        "bench", "b3", "--quick", "--sizes", "300,500,700", "--years", "1", "--out", out_s,
-        "--json", "-",
+        "bench",
+        "b3",
+        "--quick",
+        "--sizes",
+        "300,500,700",
+        "--years",
+        "1",
+        "--out",
+        out_s,
+        "--json",
+        "-",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let again: Vec<Value> = serde_json::from_slice::<Value>(&o.stdout)
@@ -126,7 +135,10 @@ fn b3_resumes_by_skipping_sizes_already_in_the_out_file() {
     for (a, b) in again.iter().zip(&first) {
         for c in ["agents", "setup_s", "s_per_year", "peak_mib", "stream_gbps"] {
             let (x, y) = (num(a, c), num(b, c));
-            assert!((x - y).abs() <= 1e-9 * y.abs(), "{c}: read back {x}, measured {y}");
+            assert!(
+                (x - y).abs() <= 1e-9 * y.abs(),
+                "{c}: read back {x}, measured {y}"
+            );
         }
     }
     assert_eq!(stderr(&o).matches("skipped").count(), 2, "{}", stderr(&o));
@@ -175,7 +187,10 @@ fn all_quick_writes_every_benchmark_in_order_and_b4_matches_its_anchor() {
     assert!(efficiency > 0.0);
     // The terminal view still shows each benchmark's own table.
     let shown = String::from_utf8_lossy(&o.stdout);
-    let headers = shown.lines().filter(|l| l.starts_with("benchmark ")).count();
+    let headers = shown
+        .lines()
+        .filter(|l| l.starts_with("benchmark "))
+        .count();
     assert_eq!(headers, 4, "{shown}");
 }
 
@@ -189,7 +204,10 @@ fn bad_options_exit_2_with_a_clear_message() {
         (&["b3", "--sizes", "1.5"], "not a whole number"),
         (&["b3", "--sizes", "50"], "50 agents is too few"),
         (&["b1", "--out", "x"], "apply to b3"),
-        (&["b4", "--anchor-shards", "0"], "--anchor-shards must be at least 1"),
+        (
+            &["b4", "--anchor-shards", "0"],
+            "--anchor-shards must be at least 1",
+        ),
         (&["b2", "--threads", "0"], "--threads must be at least 1"),
     ];
     for (args, message) in cases {

@@ -115,7 +115,9 @@ pub fn measure(t: &Task) -> Result<Measured> {
         .map_err(|e| Error::failure(format!("cannot start {} threads: {e}", t.threads)))?;
     pool.install(|| {
         once(t)?;
-        let runs = (0..t.repeats).map(|_| once(t)).collect::<Result<Vec<_>>>()?;
+        let runs = (0..t.repeats)
+            .map(|_| once(t))
+            .collect::<Result<Vec<_>>>()?;
         let last = runs.last().expect("at least one repeat");
         Ok(Measured {
             agents: last.agents,
@@ -128,7 +130,10 @@ pub fn measure(t: &Task) -> Result<Measured> {
     })
 }
 
-fn recorded(which: &str, size: usize) -> Option<&'static (&'static str, usize, f64, f64, Option<f64>)> {
+fn recorded(
+    which: &str,
+    size: usize,
+) -> Option<&'static (&'static str, usize, f64, f64, Option<f64>)> {
     RECORDED.iter().find(|r| r.0 == which && r.1 == size)
 }
 
@@ -203,7 +208,11 @@ pub fn bench(args: &BenchArgs, which: Which) -> Result<Report> {
             report.rows.push(row);
         }
     }
-    let unit = if deffuant { "interactions" } else { "activations" };
+    let unit = if deffuant {
+        "interactions"
+    } else {
+        "activations"
+    };
     report.notes = vec![
         format!(
             "{name}: run_s = stepping time of {} steps (set-up apart), median of {repeats} runs after one warm-up, each variant in its own process; {unit}_per_s = {unit} ÷ run_s; peak_mib = that process's peak resident memory",

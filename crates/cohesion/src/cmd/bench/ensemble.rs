@@ -80,13 +80,20 @@ pub fn bench(args: &BenchArgs) -> Result<Report> {
     };
     let shards = args.anchor_shards.unwrap_or(if args.quick { 1 } else { 5 });
     let repeats = args.repeats.unwrap_or(if args.quick { 3 } else { 1 });
-    let workers = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    });
+    let workers = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let dir = std::env::temp_dir().join(format!("cohesion-bench-b4-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create", e))?;
-    let result = measure_both(args, &dir, (agents, years, replications), shards, repeats, workers);
+    let result = measure_both(
+        args,
+        &dir,
+        (agents, years, replications),
+        shards,
+        repeats,
+        workers,
+    );
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
@@ -148,7 +155,10 @@ fn measure_both(
             ("years", years.into()),
             ("runs", total.into()),
             ("run_s", wall.into()),
-            ("runs_per_hour", (total as f64 * 3600.0 / wall.max(1e-9)).into()),
+            (
+                "runs_per_hour",
+                (total as f64 * 3600.0 / wall.max(1e-9)).into(),
+            ),
             ("peak_mib", mib(peak)),
         ]
     };

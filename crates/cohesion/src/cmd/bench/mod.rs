@@ -253,7 +253,9 @@ fn parse_sizes(list: &str) -> Result<Vec<usize>> {
         .map(|s| {
             let s = s.trim().replace('_', "");
             let x: f64 = s.parse().map_err(|_| {
-                Error::input(format!("--sizes: `{s}` is not a number (e.g. 10000 or 1e4)"))
+                Error::input(format!(
+                    "--sizes: `{s}` is not a number (e.g. 10000 or 1e4)"
+                ))
             })?;
             if !(x >= 1.0 && x.fract() == 0.0 && x <= 1e9) {
                 return Err(Error::input(format!(

@@ -147,7 +147,11 @@ fn load_done(path: &Path, key: &Key) -> Result<Vec<Line>> {
     }
     let text = read_utf8(path, 16 << 20)?;
     let mut done = Vec::new();
-    for (i, raw) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (i, raw) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let line: Line = serde_json::from_str(raw)
             .map_err(|e| Error::at(path, Some(i + 1), None, format!("not a b3 row: {e}")))?;
         if line.key != *key {
@@ -192,9 +196,9 @@ fn append(path: &Path, line: &Line) -> Result<()> {
 
 pub fn bench(args: &BenchArgs) -> Result<Report> {
     let sizes = sizes(args)?;
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    });
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let repeats = args.repeats.unwrap_or(1);
     let (stream_mib, stream_tries) = if args.quick { (64, 3) } else { (512, 10) };
     let key = Key {
@@ -222,7 +226,9 @@ pub fn bench(args: &BenchArgs) -> Result<Report> {
     for &size in &sizes {
         let measured = match done.iter().find(|l| l.size == size) {
             Some(line) => {
-                progress(&format!("b3 {size} agents: already in the --out file, skipped"));
+                progress(&format!(
+                    "b3 {size} agents: already in the --out file, skipped"
+                ));
                 line.measured.clone()
             }
             None => {
@@ -257,7 +263,9 @@ pub fn bench(args: &BenchArgs) -> Result<Report> {
                 m
             }
         };
-        report.rows.push(row(size, &measured, args.years, threads, repeats));
+        report
+            .rows
+            .push(row(size, &measured, args.years, threads, repeats));
     }
     report.notes = vec![
         format!(
