@@ -13,6 +13,7 @@ mod stream;
 
 use cohesion_io::{Cell, Error, Result, Table};
 use serde::{de::DeserializeOwned, Serialize};
+use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -272,34 +273,55 @@ fn parse_sizes(list: &str) -> Result<Vec<usize>> {
 }
 
 /// Run one task in a child process of this binary and read its JSON answer. The child's
-/// error message (its standard error) becomes ours, with its exit status (2 = bad input).
+/// progress lines (`bench: ...` on its standard error) are passed on as they come; its error
+/// message becomes ours, with its exit status (2 = bad input).
 fn in_child<T: Serialize, R: DeserializeOwned>(task: &T) -> Result<R> {
     let exe = std::env::current_exe()
         .map_err(|e| Error::failure(format!("cannot find this program: {e}")))?;
     let task = serde_json::to_string(task)
         .map_err(|e| Error::failure(format!("encoding a bench task: {e}")))?;
-    let out = Command::new(exe)
+    let fail = |e: std::io::Error| Error::failure(format!("bench child process: {e}"));
+    let mut child = Command::new(exe)
         .args(["bench", "child", "--task", &task])
         .stdin(Stdio::null())
-        .output()
-        .map_err(|e| Error::failure(format!("cannot start a bench child process: {e}")))?;
-    if !out.status.success() {
-        let said = String::from_utf8_lossy(&out.stderr);
-        let message = said
-            .lines()
-            .rev()
-            .find_map(|l| l.strip_prefix("error: "))
-            .unwrap_or("the child process failed without a message")
-            .to_string();
-        return Err(match out.status.code() {
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(fail)?;
+    let mut stdout = child.stdout.take().expect("piped");
+    // Read the answer on another thread so a full pipe never blocks the child.
+    let answer = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        stdout.read_to_end(&mut bytes).map(|_| bytes)
+    });
+    let mut message = None;
+    for line in BufReader::new(child.stderr.take().expect("piped"))
+        .lines()
+        .map_while(std::io::Result::ok)
+    {
+        match line.strip_prefix("error: ") {
+            Some(m) => message = Some(m.to_string()),
+            None if line.starts_with("bench: ") => eprintln!("{line}"),
+            None => {}
+        }
+    }
+    let status = child.wait().map_err(fail)?;
+    let stdout = answer
+        .join()
+        .map_err(|_| Error::failure("bench child: reading its answer failed"))?
+        .map_err(fail)?;
+    if !status.success() {
+        let message =
+            message.unwrap_or_else(|| "the child process failed without a message".into());
+        return Err(match status.code() {
             Some(2) => Error::input(message),
             _ => Error::failure(format!("bench child: {message}")),
         });
     }
-    serde_json::from_slice(&out.stdout).map_err(|e| {
+    serde_json::from_slice(&stdout).map_err(|e| {
         Error::failure(format!(
             "bench child answered something unreadable ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
+            String::from_utf8_lossy(&stdout)
         ))
     })
 }

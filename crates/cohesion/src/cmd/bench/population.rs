@@ -79,6 +79,7 @@ pub fn measure(t: &Task) -> Result<Measured> {
         let mut w = World::new(&cfg, &schedule[0]);
         indicators::compute(&w, &schedule[0]);
         let setup_s = started.elapsed().as_secs_f64();
+        super::progress(&format!("b3 {} agents: set-up in {setup_s:.1} s", t.agents));
         let mut years = Vec::new();
         let mut last = Vec::new();
         for y in 1..=t.years as usize {
@@ -87,6 +88,12 @@ pub fn measure(t: &Task) -> Result<Measured> {
             w.advance(p);
             last = indicators::compute(&w, p);
             years.push(started.elapsed().as_secs_f64());
+            super::progress(&format!(
+                "b3 {} agents: year {y}/{} in {:.2} s",
+                t.agents,
+                t.years,
+                years[y - 1]
+            ));
         }
         let trust = last
             .iter()
