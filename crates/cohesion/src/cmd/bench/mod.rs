@@ -358,3 +358,51 @@ fn mib(kib: u64) -> Cell {
 fn progress(line: &str) {
     eprintln!("bench: {line}");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_whole_numbers_in_plain_or_exponent_form() {
+        assert_eq!(
+            parse_sizes("1e4, 100_000,3e6").unwrap(),
+            [10_000, 100_000, 3_000_000]
+        );
+        for bad in ["", "ten", "1.5", "0", "-5", "1e12", "100,,200"] {
+            let e = parse_sizes(bad).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{bad}");
+            assert!(e.message().starts_with("--sizes:"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn median_takes_the_middle_or_the_mean_of_the_two_middles() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert_eq!(median(&[7.0]), 7.0);
+    }
+
+    #[test]
+    fn a_table_keeps_the_columns_its_rows_use_in_the_fixed_order() {
+        let report = Report {
+            rows: vec![
+                vec![("run_s", 2.0.into()), ("benchmark", "b1".into())],
+                vec![("benchmark", "b3".into()), ("s_per_year", 0.5.into())],
+            ],
+            notes: vec!["defined here".into()],
+        };
+        let t = report.table();
+        assert_eq!(t.columns, ["benchmark", "run_s", "s_per_year"]);
+        assert_eq!(t.rows[0], [Cell::from("b1"), Cell::Float(2.0), Cell::Empty]);
+        assert_eq!(t.rows[1], [Cell::from("b3"), Cell::Empty, Cell::Float(0.5)]);
+        assert_eq!(t.notes, ["note: defined here"]);
+    }
+
+    #[test]
+    fn this_process_has_a_peak_resident_size_on_linux() {
+        if std::path::Path::new("/proc/self/status").exists() {
+            assert!(peak_kib() > 0);
+        }
+    }
+}
