@@ -147,8 +147,33 @@ fn binary_identity() -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
+/// A kill in the middle of an append can leave a last line without its newline: cut it off
+/// (that size is measured again) so the next append starts on a fresh line.
+fn drop_torn_line(path: &Path) -> Result<()> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(path, "read", e)),
+    };
+    if bytes.is_empty() || bytes.ends_with(b"\n") {
+        return Ok(());
+    }
+    let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_len(keep as u64).and_then(|_| f.sync_all()))
+        .map_err(|e| Error::io(path, "truncate", e))?;
+    eprintln!(
+        "note: {}: dropped an unfinished last line (a killed run); that size runs again",
+        path.display()
+    );
+    Ok(())
+}
+
 /// Rows already in DIR/b3.jsonl; refuses a file written by another binary or other options.
 fn load_done(path: &Path, key: &Key) -> Result<Vec<Line>> {
+    drop_torn_line(path)?;
     if !path.exists() {
         return Ok(Vec::new());
     }
