@@ -43,6 +43,8 @@ enum Command {
     /// The report for a ministry: one self-contained HTML page (and PDF) from an experiment,
     /// observed series, a CIB matrix and a corpus.
     Report(cohesion_report::cli::ReportArgs),
+    /// Benchmarks B1–B4 against anchors measured in the same run (table, --csv, --json).
+    Bench(cmd::bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         Command::Classic(args) => cohesion_classic::cli::run(&args),
         Command::Serve(args) => cohesion_serve::cli::run(&args),
         Command::Report(args) => cohesion_report::cli::run(&args),
+        Command::Bench(args) => cmd::bench::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,354 @@
+//! B3: the cohesion model at population scale. Per size, in its own process: set-up (synthesis,
+//! network, burn-in, the start year's indicators), then `--years` simulated years each with
+//! their indicators, as `cohesion run` does; then a STREAM-like copy in the same process.
+//! With `--out DIR` every finished size is appended to DIR/b3.jsonl (one fsynced line), and a
+//! rerun with the same binary and options skips the sizes already there.
+
+use super::{child, in_child, median, mib, parse_sizes, peak_kib, progress, stream};
+use super::{BenchArgs, Report, Row};
+use crate::cmd::run::{parse_agents, FULL_POPULATION};
+use cohesion_io::error::read_utf8;
+use cohesion_io::{Cell, Error, Result};
+use cohesion_model::{indicators, RunConfig, World};
+use cohesion_scenarios::{forces, policies};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Monthly encounter rounds per simulated year: the passes over the state B3's bandwidth
+/// definition counts.
+const MONTHS: f64 = 12.0;
+
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct Task {
+    pub agents: usize,
+    pub years: u32,
+    pub seed: u64,
+    pub threads: usize,
+    pub stream_mib: usize,
+    pub stream_tries: usize,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Measured {
+    pub agents: usize,
+    pub setup_s: f64,
+    pub s_per_year: f64,
+    pub bytes_per_agent: usize,
+    pub peak_kib: u64,
+    /// Generalised trust of everyone in the last year: a share, a sanity check.
+    pub trust_all: f64,
+    pub stream_1t_gbps: f64,
+    pub stream_gbps: f64,
+}
+
+/// What must match for a stored row to count as done: the program and the options.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+struct Key {
+    program: String,
+    binary: String,
+    years: u32,
+    seed: u64,
+    threads: usize,
+    repeats: usize,
+    stream_mib: usize,
+    stream_tries: usize,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone)]
+struct Line {
+    key: Key,
+    size: usize,
+    measured: Measured,
+}
+
+/// In the child: one run of the baseline future without policies, then the copy.
+pub fn measure(t: &Task) -> Result<Measured> {
+    let scenario = forces::future("baseline")?;
+    let package = policies::package("none")?;
+    let schedule = cohesion_scenarios::schedule(&scenario, &package, t.years)?;
+    let cfg = RunConfig {
+        agents: t.agents,
+        years: t.years,
+        seed: t.seed,
+        ..Default::default()
+    };
+    let (world_part, peak) = crate::cmd::with_threads(t.threads, || {
+        let started = Instant::now();
+        let mut w = World::new(&cfg, &schedule[0]);
+        indicators::compute(&w, &schedule[0]);
+        let setup_s = started.elapsed().as_secs_f64();
+        super::progress(&format!("b3 {} agents: set-up in {setup_s:.1} s", t.agents));
+        let mut years = Vec::new();
+        let mut last = Vec::new();
+        for y in 1..=t.years as usize {
+            let p = &schedule[y.min(schedule.len() - 1)];
+            let started = Instant::now();
+            w.advance(p);
+            last = indicators::compute(&w, p);
+            years.push(started.elapsed().as_secs_f64());
+            super::progress(&format!(
+                "b3 {} agents: year {y}/{} in {:.2} s",
+                t.agents,
+                t.years,
+                years[y - 1]
+            ));
+        }
+        let trust = last
+            .iter()
+            .find(|r| r.indicator == "generalised_trust" && r.group == "all")
+            .map_or(f64::NAN, |r| r.value);
+        let part = (w.n(), setup_s, median(&years), w.bytes_per_agent(), trust);
+        // Read before the world is dropped and before the copy's arrays exist.
+        (part, peak_kib())
+    })?;
+    let (agents, setup_s, s_per_year, bytes_per_agent, trust_all) = world_part;
+    let copy = |threads| stream::copy_gbps(t.stream_mib, t.stream_tries, threads);
+    Ok(Measured {
+        agents,
+        setup_s,
+        s_per_year,
+        bytes_per_agent,
+        peak_kib: peak,
+        trust_all,
+        stream_1t_gbps: copy(1).map_err(Error::failure)?,
+        stream_gbps: copy(t.threads).map_err(Error::failure)?,
+    })
+}
+
+fn sizes(args: &BenchArgs) -> Result<Vec<usize>> {
+    let mut sizes = match (&args.sizes, args.quick) {
+        (Some(list), _) => parse_sizes(list)?,
+        (None, true) => vec![2_000, 10_000],
+        (None, false) => vec![10_000, 100_000, 1_000_000, 3_000_000],
+    };
+    if args.full && !sizes.contains(&FULL_POPULATION) {
+        sizes.push(FULL_POPULATION);
+    }
+    for &n in &sizes {
+        parse_agents(&n.to_string()).map_err(|e| Error::input(format!("--sizes: {e}")))?;
+    }
+    Ok(sizes)
+}
+
+/// The binary's identity beyond its version: its length and modification time.
+fn binary_identity() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_secs());
+            format!("{} bytes, modified {modified}", m.len())
+        })
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// A kill in the middle of an append can leave a last line without its newline: cut it off
+/// (that size is measured again) so the next append starts on a fresh line.
+fn drop_torn_line(path: &Path) -> Result<()> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(path, "read", e)),
+    };
+    if bytes.is_empty() || bytes.ends_with(b"\n") {
+        return Ok(());
+    }
+    let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_len(keep as u64).and_then(|_| f.sync_all()))
+        .map_err(|e| Error::io(path, "truncate", e))?;
+    eprintln!(
+        "note: {}: dropped an unfinished last line (a killed run); that size runs again",
+        path.display()
+    );
+    Ok(())
+}
+
+/// Rows already in DIR/b3.jsonl; refuses a file written by another binary or other options.
+fn load_done(path: &Path, key: &Key) -> Result<Vec<Line>> {
+    drop_torn_line(path)?;
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let text = read_utf8(path, 16 << 20)?;
+    let mut done = Vec::new();
+    for (i, raw) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let line: Line = serde_json::from_str(raw)
+            .map_err(|e| Error::at(path, Some(i + 1), None, format!("not a b3 row: {e}")))?;
+        if line.key != *key {
+            let (old, new) = (
+                serde_json::to_value(&line.key).unwrap_or_default(),
+                serde_json::to_value(key).unwrap_or_default(),
+            );
+            let field = old
+                .as_object()
+                .and_then(|o| o.iter().find(|(k, v)| new.get(k.as_str()) != Some(v)))
+                .map(|(k, v)| format!("{k} was {v}, now {}", new[k.as_str()]))
+                .unwrap_or_default();
+            return Err(Error::at(
+                path,
+                Some(i + 1),
+                Some("key"),
+                format!(
+                    "written by another binary or with other options ({field}); \
+                     refusing to mix them: use another --out folder or remove the file"
+                ),
+            ));
+        }
+        done.push(line);
+    }
+    Ok(done)
+}
+
+fn append(path: &Path, line: &Line) -> Result<()> {
+    let mut text = serde_json::to_string(line)
+        .map_err(|e| Error::failure(format!("encoding a b3 row: {e}")))?;
+    text.push('\n');
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| Error::io(path, "open for appending", e))?;
+    // One write of the whole line, then fsync: a kill leaves either the line or nothing.
+    f.write_all(text.as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|e| Error::io(path, "append to", e))
+}
+
+pub fn bench(args: &BenchArgs) -> Result<Report> {
+    let sizes = sizes(args)?;
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let repeats = args.repeats.unwrap_or(1);
+    let (stream_mib, stream_tries) = if args.quick { (64, 3) } else { (512, 10) };
+    let key = Key {
+        program: cohesion_experiment::store::PROGRAM.into(),
+        binary: binary_identity(),
+        years: args.years,
+        seed: args.seed,
+        threads,
+        repeats,
+        stream_mib,
+        stream_tries,
+    };
+    let file: Option<PathBuf> = match &args.out {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create", e))?;
+            Some(dir.join("b3.jsonl"))
+        }
+        None => None,
+    };
+    let done = match &file {
+        Some(f) => load_done(f, &key)?,
+        None => Vec::new(),
+    };
+    let mut report = Report::default();
+    for &size in &sizes {
+        let measured = match done.iter().find(|l| l.size == size) {
+            Some(line) => {
+                progress(&format!(
+                    "b3 {size} agents: already in the --out file, skipped"
+                ));
+                line.measured.clone()
+            }
+            None => {
+                let started = Instant::now();
+                let task = Task {
+                    agents: size,
+                    years: args.years,
+                    seed: args.seed,
+                    threads,
+                    stream_mib,
+                    stream_tries,
+                };
+                let runs = (0..repeats)
+                    .map(|_| in_child(&child::Task::Population(task.clone())))
+                    .collect::<Result<Vec<Measured>>>()?;
+                let m = combine(&runs);
+                if let Some(f) = &file {
+                    append(
+                        f,
+                        &Line {
+                            key: key.clone(),
+                            size,
+                            measured: m.clone(),
+                        },
+                    )?;
+                }
+                progress(&format!(
+                    "b3 {size} agents: {:.3} s per simulated year (done in {:.1} s)",
+                    m.s_per_year,
+                    started.elapsed().as_secs_f64()
+                ));
+                m
+            }
+        };
+        report
+            .rows
+            .push(row(size, &measured, args.years, threads, repeats));
+    }
+    report.notes = vec![
+        format!(
+            "b3: baseline future, no policy, seed {}; setup_s = synthesis + network + burn-in + the start year's indicators; s_per_year = median over {} simulated years (advance + indicators) of the median of {repeats} process(es); peak_mib = that process's peak resident memory (VmHWM, before the copy)",
+            args.seed, args.years
+        ),
+        format!(
+            "touched_gbps = bytes_per_agent × agents × 12 monthly steps ÷ s_per_year: a DEFINITION of the bytes a simulated year must touch (each agent's state once a month), not a hardware counter; stream_*_gbps = STREAM-like copy, 2 × {stream_mib} MiB arrays, best of {stream_tries}, bytes read + written, measured in the same process on 1 and {threads} thread(s); x_anchor = touched_gbps ÷ stream_gbps"
+        ),
+    ];
+    Ok(report)
+}
+
+/// Several processes' measurements of one size: medians of the times, the largest peak.
+fn combine(runs: &[Measured]) -> Measured {
+    let med = |f: fn(&Measured) -> f64| median(&runs.iter().map(f).collect::<Vec<_>>());
+    let last = runs.last().expect("at least one repeat");
+    Measured {
+        setup_s: med(|m| m.setup_s),
+        s_per_year: med(|m| m.s_per_year),
+        stream_1t_gbps: med(|m| m.stream_1t_gbps),
+        stream_gbps: med(|m| m.stream_gbps),
+        peak_kib: runs.iter().map(|m| m.peak_kib).max().unwrap_or(0),
+        ..last.clone()
+    }
+}
+
+fn row(size: usize, m: &Measured, years: u32, threads: usize, repeats: usize) -> Row {
+    let n = m.agents as f64;
+    let touched = m.bytes_per_agent as f64 * n * MONTHS / m.s_per_year.max(1e-12) / 1e9;
+    vec![
+        ("benchmark", "b3".into()),
+        ("size", size.into()),
+        ("agents", m.agents.into()),
+        ("variant", "model".into()),
+        ("threads", threads.into()),
+        ("repeats", repeats.into()),
+        ("years", years.into()),
+        ("setup_s", m.setup_s.into()),
+        ("s_per_year", m.s_per_year.into()),
+        ("s_per_year_per_1e6", (m.s_per_year / n * 1e6).into()),
+        ("peak_mib", mib(m.peak_kib)),
+        ("bytes_per_agent", m.bytes_per_agent.into()),
+        (
+            "peak_bytes_per_agent",
+            (m.peak_kib as f64 * 1024.0 / n).into(),
+        ),
+        ("trust_all", m.trust_all.into()),
+        ("touched_gbps", touched.into()),
+        ("stream_1t_gbps", m.stream_1t_gbps.into()),
+        ("stream_gbps", m.stream_gbps.into()),
+        ("x_anchor", Cell::Float(touched / m.stream_gbps.max(1e-12))),
+    ]
+}
