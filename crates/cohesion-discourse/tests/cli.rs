@@ -232,3 +232,59 @@ fn user_mistakes_exit_with_status_2_and_a_located_message() {
     assert!(e.message().contains("needs UD annotation"), "{e}");
     std::fs::remove_dir_all(d).unwrap();
 }
+
+#[test]
+fn query_scripts_and_the_matching_strategy_on_the_command_line() {
+    let d = scratch("script");
+    let ws = d.join("ws").display().to_string();
+    let json = d.join("m.json").display().to_string();
+    corpus(&[
+        "import",
+        "--format",
+        "text",
+        &fixture("transcripts/workshop.txt"),
+        "--out",
+        &ws,
+    ])
+    .unwrap();
+    let matches = |args: &[&str]| -> Vec<String> {
+        let mut v = vec!["query", ws.as_str()];
+        v.extend_from_slice(args);
+        v.extend_from_slice(&["--json", json.as_str()]);
+        corpus(&v).unwrap();
+        let j: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        j.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["match"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Sentences with `moeten` but without `wij`: a named result, a region query, a filter.
+    assert_eq!(
+        matches(&[r#"M = <s/> containing [lower="moet.*"]; M not containing [lower="wij"]"#]),
+        [
+            "Maar de overheid moet burgers beter informeren .",
+            "Bedrijven moeten verantwoording afleggen ."
+        ]
+    );
+    assert_eq!(
+        matches(&[r#""moeten" []+ within s"#]),
+        ["moeten zelf", "moeten verantwoording"]
+    );
+    assert_eq!(
+        matches(&[r#""moeten" []+ within s"#, "--strategy", "longest"]),
+        [
+            "moeten zelf kunnen kiezen wat er met onze gegevens gebeurt .",
+            "moeten verantwoording afleggen ."
+        ]
+    );
+    let e = corpus(&["query", &ws, r#"A = "wij"; union A B"#]).unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    assert!(
+        e.message()
+            .contains("at 20: expected a token pattern or a result"),
+        "{e}"
+    );
+    std::fs::remove_dir_all(d).unwrap();
+}

@@ -217,6 +217,7 @@ fn run(args: &[String]) -> Result<()> {
         sort,
         page: 1,
         page_size: 50,
+        strategy: Default::default(),
     };
     for (label, q, sort) in [
         ("KWIC first page, rare word", &rq, ops::kwic::Sort::None),

@@ -7,11 +7,13 @@
 //! offset, are the candidates (the "TAB" idea of Evert & Hardie; plain CQP uses only the
 //! first token). Otherwise every position is tried.
 //!
-//! Matching semantics follow CQP's default strategy closely: one match per start position,
-//! the shortest one that satisfies the pattern and the global constraints. A match never
-//! crosses the `within` region and never spans more than [`MAX_SPAN`] tokens.
+//! Matching semantics: one match per start position, by default the shortest one that
+//! satisfies the pattern and the global constraints (close to CQP's default strategy), or the
+//! longest one with [`Strategy::Longest`]. A match never crosses the `within` region and
+//! never spans more than [`MAX_SPAN`] tokens.
 
 use super::parse::{Constraint, Node, Operand, Query, Test, Value};
+pub use super::script::Strategy;
 use crate::index::open::Corpus;
 use cohesion_io::{Error, Result};
 
@@ -99,7 +101,9 @@ pub struct Matcher<'c> {
     structures: Vec<&'c crate::index::open::Structure>,
     prog: Prog,
     within: Option<usize>,
+    within_meta: Vec<(String, ValueMatcher)>,
     constraint: Option<CConstraint>,
+    strategy: Strategy,
     pub labels: Vec<String>,
 }
 
@@ -116,7 +120,9 @@ impl<'c> Matcher<'c> {
                 .collect::<Result<_>>()?,
             prog: Prog::Seq(vec![]),
             within: None,
+            within_meta: Vec::new(),
             constraint: None,
+            strategy: Strategy::Shortest,
             labels: Vec::new(),
         };
         m.prog = m.compile(&q.pattern)?;
@@ -125,12 +131,29 @@ impl<'c> Matcher<'c> {
             .as_deref()
             .map(|w| m.structure_index(w))
             .transpose()?;
+        m.within_meta = q
+            .within_meta
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), ValueMatcher::new(v)?)))
+            .collect::<Result<_>>()?;
+        if let Some(w) = m.within {
+            for (k, _) in &m.within_meta {
+                m.structures[w]
+                    .value(0, k)
+                    .map_err(|e| e.context("query"))?;
+            }
+        }
         m.constraint = q
             .constraint
             .as_ref()
             .map(|c| m.compile_constraint(c))
             .transpose()?;
         Ok(m)
+    }
+
+    pub fn with_strategy(mut self, strategy: Strategy) -> Self {
+        self.strategy = strategy;
+        self
     }
 
     fn structure_index(&self, name: &str) -> Result<usize> {
@@ -475,24 +498,35 @@ impl<'c> Matcher<'c> {
         })
     }
 
-    /// The shortest match starting at `start`, if any.
+    /// The shortest (or, with [`Strategy::Longest`], longest) match starting at `start`.
     pub fn match_at(&self, start: u32) -> Result<Option<Match>> {
         // The hard boundary applies within regions too: it bounds the matcher's recursion.
         let hard = self.corpus.len().min(start.saturating_add(MAX_SPAN));
         let limit = match self.within {
             Some(w) => {
                 let s = self.structures[w];
-                match s.find(start) {
-                    Some(i) => s.span(i).1.min(hard),
-                    None => return Ok(None),
+                let Some(i) = s.find(start) else {
+                    return Ok(None);
+                };
+                for (k, vm) in &self.within_meta {
+                    if !vm.is_match(s.value(i, k)?) {
+                        return Ok(None);
+                    }
                 }
+                s.span(i).1.min(hard)
             }
             None => hard,
         };
+        let longest = self.strategy == Strategy::Longest;
         let mut labels = vec![None; self.labels.len()];
         let mut best: Option<Match> = None;
         self.step(&self.prog, start, limit, &mut labels, &mut |end, labels| {
-            if best.as_ref().is_some_and(|b| b.end <= end) {
+            let worse = match &best {
+                Some(b) if longest => b.end >= end,
+                Some(b) => b.end <= end,
+                None => false,
+            };
+            if worse {
                 return Ok(false);
             }
             let m = Match {
@@ -506,8 +540,9 @@ impl<'c> Matcher<'c> {
                 }
             }
             best = Some(m);
-            // Keep searching only for something shorter than what we have.
-            Ok(end <= start)
+            // Stop once nothing better can follow: an empty match is the shortest, a match
+            // reaching the limit the longest.
+            Ok(if longest { end >= limit } else { end <= start })
         })?;
         // Empty matches (a pattern of only optional items) are not hits.
         Ok(best.filter(|m| m.end > m.start))
@@ -653,15 +688,4 @@ impl<'c> Matcher<'c> {
         }
         Ok(out)
     }
-}
-
-/// Parse and run a query.
-pub fn run_query(
-    corpus: &Corpus,
-    q: &str,
-    limit: Option<usize>,
-) -> Result<(Vec<Match>, Vec<String>)> {
-    let parsed = super::parse::parse(q)?;
-    let m = Matcher::new(corpus, &parsed)?;
-    Ok((m.find_all(limit)?, m.labels.clone()))
 }

@@ -1,8 +1,7 @@
 //! Keyword in context: matches of a CQP query with left and right context, sortable on the
 //! words to the left or right, paged.
 
-use crate::cqp::eval::Matcher;
-use crate::cqp::parse::parse;
+use crate::cqp::{run_script, Strategy};
 use crate::index::open::Corpus;
 use cohesion_io::{Result, Table};
 
@@ -25,6 +24,8 @@ pub struct KwicOptions {
     /// 1-based page number.
     pub page: usize,
     pub page_size: usize,
+    /// Matching strategy the query starts with (a script may change it).
+    pub strategy: Strategy,
 }
 
 /// One concordance line's positions.
@@ -69,19 +70,13 @@ fn sort_lines(corpus: &Corpus, lines: &mut [Line], sort: Sort, window: u32) -> R
 
 /// The concordance table for `query`, plus the total number of hits when known.
 pub fn kwic(corpus: &Corpus, query: &str, o: &KwicOptions) -> Result<(Table, Option<usize>)> {
-    let q = parse(query)?;
-    let m = Matcher::new(corpus, &q)?;
     let wanted = o.page.max(1) * o.page_size;
-    // Unsorted pages need only the first hits; sorting needs them all.
+    // Unsorted pages need only the first hits; sorting needs them all. The total is then read
+    // off the index when possible; otherwise counting would cost a full query run that an
+    // unsorted first page does not need, so it is left open (`None`).
     let limit = (o.sort == Sort::None).then_some(wanted);
-    let hits = m.find_all(limit)?;
-    // The total is read off the index when possible; otherwise counting would cost a full
-    // query run that an unsorted first page does not need, so it is left open (`None`).
-    let total = if limit.is_some() && hits.len() >= wanted {
-        m.quick_count()
-    } else {
-        Some(hits.len())
-    };
+    let out = run_script(corpus, query, o.strategy, limit)?;
+    let (hits, total) = (out.matches, out.total);
     let mut lines: Vec<Line> = hits
         .iter()
         .map(|h| Line {
@@ -144,6 +139,7 @@ mod tests {
             sort,
             page,
             page_size,
+            strategy: Default::default(),
         };
         let (t, total) = kwic(&c, "\"zien\"", &o(Sort::None, 1, 10)).unwrap();
         assert_eq!(total, Some(3));
