@@ -4,6 +4,7 @@
 //! [`sets`] combines results, and [`run`] runs a script.
 
 pub mod eval;
+pub mod lexicon;
 pub mod parse;
 pub mod run;
 pub mod script;

@@ -335,6 +335,27 @@ mod identities {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
+        /// A plain token sequence (answered from postings by merging) finds exactly what the
+        /// backtracking matcher finds; `[]{0}` matches nothing and forces the matcher.
+        #[test]
+        fn fixed_sequences_agree_with_the_general_matcher(
+            parts in proptest::collection::vec(0..6usize, 1..5),
+            constrained in proptest::bool::ANY,
+        ) {
+            const TOKENS: &[&str] = &[
+                r#"[lower="wij"]"#, r#""moeten""#, "[]", r#"[word!="\."]"#,
+                r#"[lower="m.*|w.*"]"#, r#"[lower="wij" & word="Wij"]"#,
+            ];
+            let (c, dir) = corpus();
+            let mut q: Vec<String> = parts.iter().map(|&i| TOKENS[i].to_string()).collect();
+            q[0] = format!("a:{}", q[0]);
+            let tail = if constrained { r#" :: a.lower = "wij""# } else { "" };
+            let slow = format!("{} []{{0}} {}{tail}", q[0], q[1..].join(" "));
+            let q = format!("{}{tail}", q.join(" "));
+            prop_assert_eq!(spans(&c, &q), spans(&c, &slow), "{} vs {}", q, slow);
+            std::fs::remove_dir_all(dir).unwrap();
+        }
+
         /// Union, intersection and difference of two random queries' results agree with the
         /// same operations on sets of spans, and satisfy the set identities.
         #[test]
