@@ -307,6 +307,55 @@ fn script_errors_name_the_position_and_what_was_expected() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// Large candidate lists are matched on all cores; the result must not depend on how many.
+#[test]
+fn parallel_matching_gives_the_same_matches_for_any_thread_count() {
+    let words = ["de", "van", "wij", "moeten", "het", "land", "burgers", "nu"];
+    let mut body = String::from("A (x):");
+    // A fixed pseudo-random walk over the words, about 60 000 tokens.
+    let mut x = 12345u64;
+    for i in 0..60_000 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        body.push(' ');
+        body.push_str(words[(x >> 33) as usize % words.len()]);
+        if i % 17 == 16 {
+            body.push('.');
+        }
+    }
+    let (c, dir) = crate::testutil::transcripts(&[("big", &body)]);
+    for q in [
+        // Every position is a candidate: matched in parallel chunks.
+        r#"[lower!="de"] [lower!="van"]"#,
+        r#"[lower!="wij"] []{0,2} [lower="moeten"]"#,
+        // Candidates from postings.
+        r#"[lower="de"] [] [lower="van"]"#,
+        r#"[lower="de|van"] "land""#,
+    ] {
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| spans(&c, q))
+        };
+        let one = run(1);
+        assert!(one.len() > 500, "{q}: {}", one.len());
+        assert_eq!(one, run(2), "{q}");
+        assert_eq!(one, run(3), "{q}");
+        // The limited (sequential) path finds the same first matches.
+        let first: Vec<(u32, u32)> = run_script(&c, q, Strategy::Shortest, Some(100))
+            .unwrap()
+            .matches
+            .iter()
+            .map(|m| (m.start, m.end))
+            .collect();
+        assert_eq!(first[..], one[..100], "{q}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 mod identities {
     use super::{corpus, spans};
     use proptest::prelude::*;
