@@ -1,7 +1,8 @@
 //! Resolving a value test against an attribute's lexicon: the ids of the types that match.
 //!
 //! A plain string is one binary search; a literal prefix (`digitali.*`) is a range of the
-//! sorted lexicon; anything else runs the regex over every type, on all cores, on the raw
+//! sorted lexicon; a literal suffix or infix (`.*ing`, `.*digi.*`) is a byte comparison per
+//! type; anything else runs the regex over every type, on all cores, on the raw
 //! bytes (the lexicon is UTF-8 by construction, so no per-type check is needed). The result
 //! is ascending whatever the thread count.
 
@@ -29,6 +30,30 @@ pub fn matching_ids(a: &Attribute, v: &Value) -> Result<Vec<u32>> {
     let n = a.types() as u32;
     let chunk = 1 << 14;
     let ranges: Vec<u32> = (0..n.div_ceil(chunk)).collect();
+    let scan = |keep: &(dyn Fn(&[u8]) -> bool + Sync)| -> Vec<u32> {
+        ranges
+            .par_iter()
+            .flat_map_iter(|&c| {
+                (c * chunk..((c + 1) * chunk).min(n)).filter(|&i| keep(a.bytes_of(i)))
+            })
+            .collect()
+    };
+    // `.*ing` and `.*digi.*`: a byte comparison per type instead of a regex.
+    if let Some(suffix) = v.text.strip_prefix(".*").filter(|s| plain && is_literal(s)) {
+        return Ok(scan(&|b| b.ends_with(suffix.as_bytes())));
+    }
+    if let Some(inner) = v
+        .text
+        .strip_prefix(".*")
+        .and_then(|s| s.strip_suffix(".*"))
+        .filter(|s| plain && is_literal(s))
+    {
+        let inner = inner.as_bytes();
+        if inner.is_empty() {
+            return Ok((0..n).collect());
+        }
+        return Ok(scan(&|b| b.windows(inner.len()).any(|w| w == inner)));
+    }
     if v.ignore_diacritics {
         // Folding needs the string; the regex then runs on the folded form.
         let vm = ValueMatcher::new(v)?;
@@ -43,12 +68,7 @@ pub fn matching_ids(a: &Attribute, v: &Value) -> Result<Vec<u32>> {
         .case_insensitive(v.ignore_case)
         .build()
         .map_err(|e| Error::input(format!("query: bad regular expression \"{}\": {e}", v.text)))?;
-    Ok(ranges
-        .par_iter()
-        .flat_map_iter(|&c| {
-            (c * chunk..((c + 1) * chunk).min(n)).filter(|&i| re.is_match(a.bytes_of(i)))
-        })
-        .collect())
+    Ok(scan(&|b| re.is_match(b)))
 }
 
 /// The ids of all types starting with `prefix`: a contiguous range of the sorted lexicon.
@@ -100,6 +120,10 @@ mod tests {
                 ("cafe", false, true),
                 ("cafe", true, true),
                 (".*e", false, false),
+                (".*ing", false, false),
+                (".*gita.*", false, false),
+                (".*.*", false, false),
+                (".*ale", true, false),
                 ("café", false, false),
                 ("Café", true, false),
             ] {
