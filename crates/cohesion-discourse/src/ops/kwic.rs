@@ -4,6 +4,7 @@
 use crate::cqp::{run_script, Strategy};
 use crate::index::open::Corpus;
 use cohesion_io::{Result, Table};
+use rayon::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Sort {
@@ -45,24 +46,36 @@ fn sort_lines(corpus: &Corpus, lines: &mut [Line], sort: Sort, window: u32) -> R
     let w = window.min(K as u32);
     let key = |l: &Line| -> [u32; K] {
         let mut k = [0u32; K];
-        let ps: Vec<u32> = match sort {
-            Sort::None => vec![],
-            Sort::Match => (l.start..l.end.min(l.start + w)).collect(),
-            Sort::Right => (l.end..n.min(l.end + w)).collect(),
-            Sort::Left => (l.start.saturating_sub(w)..l.start).rev().collect(),
+        let mut put = |ps: &mut dyn Iterator<Item = u32>| {
+            // Ids are shifted by one so that "no word" (0) sorts before every word.
+            for (slot, p) in k.iter_mut().zip(ps) {
+                *slot = lower[p as usize] + 1;
+            }
         };
-        // Ids are shifted by one so that "no word" (0) sorts before every word.
-        for (slot, p) in k.iter_mut().zip(ps) {
-            *slot = lower[p as usize] + 1;
+        match sort {
+            Sort::None => {}
+            Sort::Match => put(&mut (l.start..l.end.min(l.start + w))),
+            Sort::Right => put(&mut (l.end..n.min(l.end + w))),
+            Sort::Left => put(&mut (l.start.saturating_sub(w)..l.start).rev()),
         }
         k
     };
     if sort != Sort::None {
-        let mut keyed: Vec<([u32; K], u32, Line)> =
-            lines.iter().map(|l| (key(l), l.start, *l)).collect();
-        keyed.sort_unstable_by_key(|k| (k.0, k.1));
-        for (slot, (_, _, l)) in lines.iter_mut().zip(keyed) {
-            *slot = l;
+        // Keys are gathered and sorted on all cores; the full key (words, start, end) is
+        // unique, so the order does not depend on the thread count.
+        // The eight ids are packed into two u128s (big-endian order, so integer order is
+        // key order): two wide comparisons instead of a loop over eight.
+        let pack = |k: &[u32]| k.iter().fold(0u128, |acc, &x| acc << 32 | x as u128);
+        let mut keyed: Vec<(u128, u128, u32, u32)> = lines
+            .par_iter()
+            .map(|l| {
+                let k = key(l);
+                (pack(&k[..4]), pack(&k[4..]), l.start, l.end)
+            })
+            .collect();
+        keyed.par_sort_unstable();
+        for (slot, &(_, _, start, end)) in lines.iter_mut().zip(&keyed) {
+            *slot = Line { start, end };
         }
     }
     Ok(())
