@@ -171,6 +171,10 @@ pub struct KwicArgs {
     pub page: usize,
     #[arg(long, default_value_t = 50)]
     pub page_size: usize,
+    /// Matching strategy: one match per start position, the shortest or the longest (a
+    /// script's `set MatchingStrategy …;` overrides it).
+    #[arg(long, value_enum, default_value = "shortest")]
+    pub strategy: crate::cqp::Strategy,
     #[command(flatten)]
     pub out: Output,
 }
@@ -287,6 +291,10 @@ pub struct QueryArgs {
     /// At most this many matches listed.
     #[arg(long)]
     pub limit: Option<usize>,
+    /// Matching strategy: one match per start position, the shortest or the longest (a
+    /// script's `set MatchingStrategy …;` overrides it).
+    #[arg(long, value_enum, default_value = "shortest")]
+    pub strategy: crate::cqp::Strategy,
     #[command(flatten)]
     pub out: Output,
 }
@@ -373,6 +381,7 @@ pub fn run(args: &CorpusArgs) -> Result<()> {
                 sort: a.sort,
                 page: a.page,
                 page_size: a.page_size,
+                strategy: a.strategy,
             };
             let (mut t, total) = ops::kwic::kwic(&c, &a.query, &o)?;
             t.notes.push(match total {
@@ -447,9 +456,9 @@ pub fn run(args: &CorpusArgs) -> Result<()> {
         CorpusCommand::Query(a) => {
             let c = Corpus::open(&a.corpus)?;
             let t = match (&a.by, &a.count) {
-                (Some(by), _) => ops::distribution::distribution(&c, &a.cqp, by)?,
-                (None, Some(attr)) => ops::distribution::count_by(&c, &a.cqp, attr)?,
-                (None, None) => ops::distribution::matches(&c, &a.cqp, a.limit)?,
+                (Some(by), _) => ops::distribution::distribution(&c, &a.cqp, by, a.strategy)?,
+                (None, Some(attr)) => ops::distribution::count_by(&c, &a.cqp, attr, a.strategy)?,
+                (None, None) => ops::distribution::matches(&c, &a.cqp, a.limit, a.strategy)?,
             };
             emit(&t, &a.out)
         }

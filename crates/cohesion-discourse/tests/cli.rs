@@ -180,7 +180,26 @@ fn every_subcommand_on_the_fixtures() {
         serde_json::from_str(&std::fs::read_to_string(s("agree.json")).unwrap()).unwrap();
     assert_eq!(a[1]["measure"], "cohen_kappa");
     corpus(&["info", &ws]).unwrap();
-    // One thread or two: the same bytes.
+    // One thread or two: the same bytes. Six source files of different sizes, so the
+    // workers finish out of order.
+    let src = d.join("many");
+    std::fs::create_dir_all(&src).unwrap();
+    let workshop = std::fs::read_to_string(fixture("transcripts/workshop.txt")).unwrap();
+    for k in 0..6 {
+        let body: String = workshop
+            .lines()
+            .cycle()
+            .skip(k)
+            .take(3 + 7 * (5 - k))
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(
+            src.join(format!("w{k}.txt")),
+            format!("Spreker {k} (x): Begin {k}.\n{body}\n"),
+        )
+        .unwrap();
+    }
+    let src = src.display().to_string();
     let (one, two) = (s("one"), s("two"));
     for (dir, n) in [(&one, "1"), (&two, "2")] {
         corpus(&[
@@ -189,17 +208,25 @@ fn every_subcommand_on_the_fixtures() {
             "text",
             "--threads",
             n,
-            &fixture("transcripts"),
+            &src,
             "--out",
             dir,
         ])
         .unwrap();
     }
-    for f in ["word.ids", "lower.lex", "u.meta.tsv", "s.rgn"] {
+    // Every index file, not a sample: parsing, tokenising and interning run on the worker
+    // threads, and the merge must not depend on which finished first.
+    let mut files: Vec<_> = std::fs::read_dir(&one)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    files.sort();
+    assert!(files.len() > 15, "{files:?}");
+    for f in files {
         assert_eq!(
-            std::fs::read(d.join("one").join(f)).unwrap(),
-            std::fs::read(d.join("two").join(f)).unwrap(),
-            "{f}"
+            std::fs::read(d.join("one").join(&f)).unwrap(),
+            std::fs::read(d.join("two").join(&f)).unwrap(),
+            "{f:?}"
         );
     }
     std::fs::remove_dir_all(d).unwrap();
@@ -230,5 +257,61 @@ fn user_mistakes_exit_with_status_2_and_a_located_message() {
     assert_eq!(e.exit_code(), 2);
     let e = corpus(&["cda", &ws, "--evaluate"]).unwrap_err();
     assert!(e.message().contains("needs UD annotation"), "{e}");
+    std::fs::remove_dir_all(d).unwrap();
+}
+
+#[test]
+fn query_scripts_and_the_matching_strategy_on_the_command_line() {
+    let d = scratch("script");
+    let ws = d.join("ws").display().to_string();
+    let json = d.join("m.json").display().to_string();
+    corpus(&[
+        "import",
+        "--format",
+        "text",
+        &fixture("transcripts/workshop.txt"),
+        "--out",
+        &ws,
+    ])
+    .unwrap();
+    let matches = |args: &[&str]| -> Vec<String> {
+        let mut v = vec!["query", ws.as_str()];
+        v.extend_from_slice(args);
+        v.extend_from_slice(&["--json", json.as_str()]);
+        corpus(&v).unwrap();
+        let j: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        j.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["match"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Sentences with `moeten` but without `wij`: a named result, a region query, a filter.
+    assert_eq!(
+        matches(&[r#"M = <s/> containing [lower="moet.*"]; M not containing [lower="wij"]"#]),
+        [
+            "Maar de overheid moet burgers beter informeren .",
+            "Bedrijven moeten verantwoording afleggen ."
+        ]
+    );
+    assert_eq!(
+        matches(&[r#""moeten" []+ within s"#]),
+        ["moeten zelf", "moeten verantwoording"]
+    );
+    assert_eq!(
+        matches(&[r#""moeten" []+ within s"#, "--strategy", "longest"]),
+        [
+            "moeten zelf kunnen kiezen wat er met onze gegevens gebeurt .",
+            "moeten verantwoording afleggen ."
+        ]
+    );
+    let e = corpus(&["query", &ws, r#"A = "wij"; union A B"#]).unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    assert!(
+        e.message()
+            .contains("at 20: expected a token pattern or a result"),
+        "{e}"
+    );
     std::fs::remove_dir_all(d).unwrap();
 }

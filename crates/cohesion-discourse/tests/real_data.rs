@@ -252,3 +252,44 @@ fn transcript_profile_end_to_end() {
     assert_eq!(big[1], Cell::Int(1));
     std::fs::remove_dir_all(d).unwrap();
 }
+
+#[test]
+fn parlamint_party_names_come_from_the_list_org_registry() {
+    let d = scratch("listorg");
+    let src = d.join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let sitting = "ParlaMint-NL_2019-05-16-tweedekamer-11";
+    for f in [
+        format!("{sitting}.xml"),
+        "ParlaMint-NL-listPerson.xml".into(),
+        "ParlaMint-NL-listOrg.xml".into(),
+    ] {
+        std::fs::copy(fixture("parlamint").join(&f), src.join(&f)).unwrap();
+    }
+    // Without the TSV, the chair's party comes from listPerson and its name from listOrg.
+    let out = d.join("no-tsv");
+    import(std::slice::from_ref(&src), &out, &opts(Format::Tei)).unwrap();
+    let c = Corpus::open(&out).unwrap();
+    let u = c.structure("u").unwrap();
+    assert_eq!(u.value(0, "party").unwrap(), "PvdA");
+    assert_eq!(u.value(0, "party_name").unwrap(), "Partij van de Arbeid");
+    // With a TSV whose party name is wrong, the registry wins and the import says so.
+    let tsv = std::fs::read_to_string(fixture("parlamint").join(format!("{sitting}-meta.tsv")))
+        .unwrap()
+        .replace("\tSocialistische Partij\t", "\tSocialist Party\t");
+    std::fs::write(src.join(format!("{sitting}-meta.tsv")), tsv).unwrap();
+    let out = d.join("tsv");
+    let r = import(&[src], &out, &opts(Format::Tei)).unwrap();
+    assert!(
+        r.manifest.warnings.iter().any(|w| w.contains(
+            "the TSV says party_name = `Socialist Party`, the listOrg registry says `Socialistische Partij`"
+        )),
+        "{:?}",
+        r.manifest.warnings
+    );
+    let c = Corpus::open(&out).unwrap();
+    let u = c.structure("u").unwrap();
+    assert_eq!(u.value(1, "party").unwrap(), "SP");
+    assert_eq!(u.value(1, "party_name").unwrap(), "Socialistische Partij");
+    std::fs::remove_dir_all(d).unwrap();
+}

@@ -74,6 +74,7 @@ pub fn section(dir: &Path, query: &str, target: Option<&str>) -> Result<String> 
             sort: Sort::None,
             page: 1,
             page_size: KWIC_LINES,
+            strategy: Default::default(),
         },
     )?;
     let mut s = String::new();

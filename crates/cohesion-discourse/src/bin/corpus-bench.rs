@@ -199,6 +199,31 @@ fn run(args: &[String]) -> Result<()> {
         ms.into(),
         format!("{} tokens", c.len()).into(),
     ]);
+    for op in operations(&c)? {
+        let (detail, ms) = time(&op.run)?;
+        t.push(vec![op.label.into(), ms.into(), detail.into()]);
+    }
+    t.push(vec![
+        "peak resident memory (MB)".into(),
+        peak_rss_mb().into(),
+        "VmHWM of this process".into(),
+    ]);
+    print!("{}", t.aligned(1));
+    if let Some(j) = arg(args, "--json") {
+        t.write_json(Path::new(&j))?;
+    }
+    Ok(())
+}
+
+/// One timed operation: a label and a closure returning a detail line.
+struct Op<'c> {
+    label: &'static str,
+    run: Box<dyn Fn() -> Result<String> + 'c>,
+}
+
+/// The operations on an open corpus, in the order of the benchmark table (the
+/// Python baseline runs the same list under the same labels).
+fn operations(c: &Corpus) -> Result<Vec<Op<'_>>> {
     let lower = c.attr("lower")?;
     let is_word = |id: u32| lower.str_of(id).chars().all(char::is_alphabetic);
     let frequent = (0..lower.types() as u32)
@@ -212,99 +237,128 @@ fn run(args: &[String]) -> Result<()> {
         .unwrap_or(frequent);
     let fq = format!("[lower=\"{}\"]", lower.str_of(frequent));
     let rq = format!("[lower=\"{}\"]", lower.str_of(rare));
-    let page = |sort| ops::kwic::KwicOptions {
-        window: 8,
-        sort,
-        page: 1,
-        page_size: 50,
-    };
+    let mut ops: Vec<Op> = Vec::new();
     for (label, q, sort) in [
-        ("KWIC first page, rare word", &rq, ops::kwic::Sort::None),
+        ("KWIC first page, rare word", rq, ops::kwic::Sort::None),
         (
             "KWIC first page, most frequent word",
-            &fq,
+            fq.clone(),
             ops::kwic::Sort::None,
         ),
         (
             "KWIC first page sorted right, most frequent word",
-            &fq,
+            fq.clone(),
             ops::kwic::Sort::Right,
         ),
     ] {
-        let ((tab, total), ms) = time(|| ops::kwic::kwic(&c, q, &page(sort)))?;
-        t.push(vec![
-            label.into(),
-            ms.into(),
-            format!("{q}: {} lines of {:?}", tab.rows.len(), total).into(),
-        ]);
+        ops.push(Op {
+            label,
+            run: Box::new(move || {
+                let o = ops::kwic::KwicOptions {
+                    window: 8,
+                    sort,
+                    page: 1,
+                    page_size: 50,
+                    strategy: Default::default(),
+                };
+                let (tab, total) = ops::kwic::kwic(c, &q, &o)?;
+                Ok(format!("{q}: {} lines of {:?}", tab.rows.len(), total))
+            }),
+        });
     }
-    let co = ops::colloc::CollocOptions {
-        attr: "lower".into(),
-        left: 5,
-        right: 5,
-        min_freq: 5,
-        sort: ops::colloc::Measure::LogDice,
-        top: Some(50),
-        cross_sentences: false,
-    };
-    let (_, ms) = time(|| ops::colloc::collocates(&c, &fq, &co))?;
-    t.push(vec![
-        "collocates (5L 5R), most frequent word".into(),
-        ms.into(),
-        fq.clone().into(),
-    ]);
-    let half = c.len() / 2;
-    let ko = ops::keyness::KeynessOptions {
-        attr: "lower".into(),
-        max_p: 0.05,
-        min_log_ratio: 0.0,
-        min_freq: 3,
-        negative: false,
-        simple_maths_k: 1.0,
-        top: Some(100),
-    };
-    let ((), ms) = time(|| {
-        let target = Spans(vec![(0, half)]);
-        let reference = ops::keyness::Reference::Spans(Spans(vec![(half, c.len())]));
-        ops::keyness::keyness(&c, &target, &reference, &ko).map(|_| ())
-    })?;
-    t.push(vec![
-        "keyness, first vs second half".into(),
-        ms.into(),
-        "4-term LL, all types".into(),
-    ]);
-    for q in [
-        "[lower=\"in\"] [lower=\"de\"] [lower=\".*ing\"]",
-        "[lower=\"de\"] [] [lower=\"van\"]",
+    ops.push(Op {
+        label: "collocates (5L 5R), most frequent word",
+        run: Box::new(move || {
+            let co = ops::colloc::CollocOptions {
+                attr: "lower".into(),
+                left: 5,
+                right: 5,
+                min_freq: 5,
+                sort: ops::colloc::Measure::LogDice,
+                top: Some(50),
+                cross_sentences: false,
+            };
+            let t = ops::colloc::collocates(c, &fq, &co)?;
+            Ok(format!("{fq}: {} rows", t.rows.len()))
+        }),
+    });
+    ops.push(Op {
+        label: "keyness, first vs second half",
+        run: Box::new(move || {
+            let half = c.len() / 2;
+            let ko = ops::keyness::KeynessOptions {
+                attr: "lower".into(),
+                max_p: 0.05,
+                min_log_ratio: 0.0,
+                min_freq: 3,
+                negative: false,
+                simple_maths_k: 1.0,
+                top: Some(100),
+            };
+            let target = Spans(vec![(0, half)]);
+            let reference = ops::keyness::Reference::Spans(Spans(vec![(half, c.len())]));
+            ops::keyness::keyness(c, &target, &reference, &ko)?;
+            Ok("4-term LL, all types".into())
+        }),
+    });
+    for (label, q) in [
+        (
+            "CQP 3-token sequence (in de .*ing)",
+            "[lower=\"in\"] [lower=\"de\"] [lower=\".*ing\"]",
+        ),
+        (
+            "CQP 3-token sequence (de [] van)",
+            "[lower=\"de\"] [] [lower=\"van\"]",
+        ),
     ] {
-        let ((hits, _), ms) = time(|| run_query(&c, q, None))?;
-        t.push(vec![
-            "CQP 3-token sequence".into(),
-            ms.into(),
-            format!("{q}: {} hits", hits.len()).into(),
-        ]);
+        ops.push(Op {
+            label,
+            run: Box::new(move || {
+                let (hits, _) = run_query(c, q, None)?;
+                Ok(format!("{q}: {} hits", hits.len()))
+            }),
+        });
     }
-    let wl = ops::freq::WordlistOptions {
-        attr: "lower".into(),
-        min_freq: 1,
-        top: Some(100),
-        parts: 10,
-    };
-    let (_, ms) = time(|| ops::freq::wordlist(&c, &Spans::all(&c), &wl))?;
-    t.push(vec![
-        "word list with range and dispersion".into(),
-        ms.into(),
-        String::new().into(),
-    ]);
-    t.push(vec![
-        "peak resident memory (MB)".into(),
-        peak_rss_mb().into(),
-        "VmHWM of this process".into(),
-    ]);
-    print!("{}", t.aligned(1));
-    if let Some(j) = arg(args, "--json") {
-        t.write_json(Path::new(&j))?;
+    ops.push(Op {
+        label: "word list with range and dispersion",
+        run: Box::new(move || {
+            let wl = ops::freq::WordlistOptions {
+                attr: "lower".into(),
+                min_freq: 1,
+                top: Some(100),
+                parts: 10,
+            };
+            ops::freq::wordlist(c, &Spans::all(c), &wl)?;
+            Ok(String::new())
+        }),
+    });
+    Ok(ops)
+}
+
+/// `corpus-bench op --corpus DIR --op LABEL`: one operation in a fresh process, as a user's
+/// command would run it (open the corpus, run, exit); prints the in-process milliseconds.
+/// `--query CQP [--repeat N]` times a query instead (for profiling).
+fn one_op(args: &[String]) -> Result<()> {
+    let dir = PathBuf::from(need(args, "--corpus")?);
+    let (c, open_ms) = time(|| Corpus::open(&dir))?;
+    if let Some(q) = arg(args, "--query") {
+        for _ in 0..arg(args, "--repeat")
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(1)
+        {
+            let ((hits, _), ms) = time(|| run_query(&c, &q, None))?;
+            println!("{open_ms:.3}\t{ms:.3}\t{q}: {} hits", hits.len());
+        }
+        return Ok(());
     }
+    let label = need(args, "--op")?;
+    let ops = operations(&c)?;
+    let op = ops
+        .iter()
+        .find(|o| o.label == label)
+        .ok_or_else(|| Error::input(format!("no operation `{label}`")))?;
+    let (detail, ms) = time(&op.run)?;
+    println!("{:.3}\t{:.3}\t{detail}", open_ms, ms);
     Ok(())
 }
 
@@ -396,8 +450,9 @@ fn main() {
     let r = match args.get(1).map(String::as_str) {
         Some("generate") => generate(&args),
         Some("run") => run(&args),
+        Some("op") => one_op(&args),
         Some("frog-eval") => frog_eval(&args),
-        _ => Err(Error::input("usage: corpus-bench generate --ud FILE… --wordfreq FILE --tokens N --out DIR [--seed S]\n       corpus-bench run --src DIR --corpus DIR [--json FILE] [--skip-import x]")),
+        _ => Err(Error::input("usage: corpus-bench generate --ud FILE… --wordfreq FILE --tokens N --out DIR [--seed S]\n       corpus-bench run --src DIR --corpus DIR [--json FILE] [--skip-import x]\n       corpus-bench op --corpus DIR --op LABEL")),
     };
     if let Err(e) = r {
         eprintln!("error: {e}");

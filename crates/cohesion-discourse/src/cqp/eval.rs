@@ -5,15 +5,22 @@
 //! the index where possible: among the mandatory single tokens at a fixed offset from the
 //! match start, the one with the fewest hits is chosen and its postings, shifted back by the
 //! offset, are the candidates (the "TAB" idea of Evert & Hardie; plain CQP uses only the
-//! first token). Otherwise every position is tried.
+//! first token). Otherwise every position is tried. A plain sequence of single tokens
+//! skips the backtracking matcher: its candidates are the rarest token's postings
+//! intersected with the other tokens' shifted postings (Lucene-style), and only tests that
+//! are not a plain set of types are checked per candidate. Large candidate lists are matched
+//! on all cores, in chunks joined in order.
 //!
-//! Matching semantics follow CQP's default strategy closely: one match per start position,
-//! the shortest one that satisfies the pattern and the global constraints. A match never
-//! crosses the `within` region and never spans more than [`MAX_SPAN`] tokens.
+//! Matching semantics: one match per start position, by default the shortest one that
+//! satisfies the pattern and the global constraints (close to CQP's default strategy), or the
+//! longest one with [`Strategy::Longest`]. A match never crosses the `within` region and
+//! never spans more than [`MAX_SPAN`] tokens.
 
 use super::parse::{Constraint, Node, Operand, Query, Test, Value};
+pub use super::script::Strategy;
 use crate::index::open::Corpus;
 use cohesion_io::{Error, Result};
+use rayon::prelude::*;
 
 /// Longest match without `within` (CQP's hard boundary is similar in spirit).
 pub const MAX_SPAN: u32 = 100;
@@ -96,10 +103,14 @@ type Cont<'a> = &'a mut dyn FnMut(u32, &mut Vec<Option<u32>>) -> Result<bool>;
 pub struct Matcher<'c> {
     corpus: &'c Corpus,
     attrs: Vec<&'c crate::index::open::Attribute>,
+    /// Token ids of each attribute in `attrs`, fetched once (the hot loop indexes them).
+    ids: Vec<&'c [u32]>,
     structures: Vec<&'c crate::index::open::Structure>,
     prog: Prog,
     within: Option<usize>,
+    within_meta: Vec<(String, ValueMatcher)>,
     constraint: Option<CConstraint>,
+    strategy: Strategy,
     pub labels: Vec<String>,
 }
 
@@ -110,13 +121,16 @@ impl<'c> Matcher<'c> {
         let mut m = Matcher {
             corpus,
             attrs: Vec::new(),
+            ids: Vec::new(),
             structures: STRUCTURES
                 .iter()
                 .map(|s| corpus.structure(s))
                 .collect::<Result<_>>()?,
             prog: Prog::Seq(vec![]),
             within: None,
+            within_meta: Vec::new(),
             constraint: None,
+            strategy: Strategy::Shortest,
             labels: Vec::new(),
         };
         m.prog = m.compile(&q.pattern)?;
@@ -125,12 +139,29 @@ impl<'c> Matcher<'c> {
             .as_deref()
             .map(|w| m.structure_index(w))
             .transpose()?;
+        m.within_meta = q
+            .within_meta
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), ValueMatcher::new(v)?)))
+            .collect::<Result<_>>()?;
+        if let Some(w) = m.within {
+            for (k, _) in &m.within_meta {
+                m.structures[w]
+                    .value(0, k)
+                    .map_err(|e| e.context("query"))?;
+            }
+        }
         m.constraint = q
             .constraint
             .as_ref()
             .map(|c| m.compile_constraint(c))
             .transpose()?;
         Ok(m)
+    }
+
+    pub fn with_strategy(mut self, strategy: Strategy) -> Self {
+        self.strategy = strategy;
+        self
     }
 
     fn structure_index(&self, name: &str) -> Result<usize> {
@@ -151,6 +182,7 @@ impl<'c> Matcher<'c> {
         }
         let a = self.corpus.attr(name).map_err(|e| e.context("query"))?;
         self.attrs.push(a);
+        self.ids.push(a.ids());
         Ok(self.attrs.len() - 1)
     }
 
@@ -160,15 +192,7 @@ impl<'c> Matcher<'c> {
         let n = a.types();
         let mut bits = vec![0u64; n.div_ceil(64)];
         let mut ids = Vec::new();
-        let literal = !v.ignore_case
-            && !v.ignore_diacritics
-            && !v.text.chars().any(|c| "\\.[]{}()*+?|^$".contains(c));
-        if literal {
-            ids.extend(a.id_of(&v.text));
-        } else {
-            let vm = ValueMatcher::new(v)?;
-            ids.extend((0..n as u32).filter(|&i| vm.is_match(a.str_of(i))));
-        }
+        ids.extend(super::lexicon::matching_ids(a, v)?);
         for &i in &ids {
             bits[i as usize / 64] |= 1 << (i % 64);
         }
@@ -304,7 +328,7 @@ impl<'c> Matcher<'c> {
     fn test(&self, c: &Cond, pos: u32) -> bool {
         match c {
             Cond::True => true,
-            Cond::In(set, negate) => set.contains(self.attrs[set.attr].id_at(pos)) != *negate,
+            Cond::In(set, negate) => set.contains(self.ids[set.attr][pos as usize]) != *negate,
             Cond::And(a, b) => self.test(a, pos) && self.test(b, pos),
             Cond::Or(a, b) => self.test(a, pos) || self.test(b, pos),
             Cond::Not(a) => !self.test(a, pos),
@@ -475,24 +499,35 @@ impl<'c> Matcher<'c> {
         })
     }
 
-    /// The shortest match starting at `start`, if any.
+    /// The shortest (or, with [`Strategy::Longest`], longest) match starting at `start`.
     pub fn match_at(&self, start: u32) -> Result<Option<Match>> {
         // The hard boundary applies within regions too: it bounds the matcher's recursion.
         let hard = self.corpus.len().min(start.saturating_add(MAX_SPAN));
         let limit = match self.within {
             Some(w) => {
                 let s = self.structures[w];
-                match s.find(start) {
-                    Some(i) => s.span(i).1.min(hard),
-                    None => return Ok(None),
+                let Some(i) = s.find(start) else {
+                    return Ok(None);
+                };
+                for (k, vm) in &self.within_meta {
+                    if !vm.is_match(s.value(i, k)?) {
+                        return Ok(None);
+                    }
                 }
+                s.span(i).1.min(hard)
             }
             None => hard,
         };
+        let longest = self.strategy == Strategy::Longest;
         let mut labels = vec![None; self.labels.len()];
         let mut best: Option<Match> = None;
         self.step(&self.prog, start, limit, &mut labels, &mut |end, labels| {
-            if best.as_ref().is_some_and(|b| b.end <= end) {
+            let worse = match &best {
+                Some(b) if longest => b.end >= end,
+                Some(b) => b.end <= end,
+                None => false,
+            };
+            if worse {
                 return Ok(false);
             }
             let m = Match {
@@ -506,8 +541,9 @@ impl<'c> Matcher<'c> {
                 }
             }
             best = Some(m);
-            // Keep searching only for something shorter than what we have.
-            Ok(end <= start)
+            // Stop once nothing better can follow: an empty match is the shortest, a match
+            // reaching the limit the longest.
+            Ok(if longest { end >= limit } else { end <= start })
         })?;
         // Empty matches (a pattern of only optional items) are not hits.
         Ok(best.filter(|m| m.end > m.start))
@@ -615,6 +651,25 @@ impl<'c> Matcher<'c> {
     pub fn find_all(&self, limit: Option<usize>) -> Result<Vec<Match>> {
         // A lone token test read off the postings needs no matching at all.
         if self.quick_count().is_some() && self.labels.is_empty() {
+            // One type: its postings are the answer, and a first page needs only their head.
+            if let Prog::Token {
+                cond: Cond::In(set, false),
+                ..
+            } = &self.prog
+            {
+                if let [id] = set.ids[..] {
+                    let post = self.attrs[set.attr].postings(id);
+                    let n = limit.unwrap_or(usize::MAX).min(post.len());
+                    return Ok(post[..n]
+                        .iter()
+                        .map(|&p| Match {
+                            start: p,
+                            end: p + 1,
+                            labels: vec![],
+                        })
+                        .collect());
+                }
+            }
             if let Some(c) = self.candidates() {
                 let n = limit.unwrap_or(usize::MAX);
                 return Ok(c
@@ -628,40 +683,199 @@ impl<'c> Matcher<'c> {
                     .collect());
             }
         }
-        let mut out = Vec::new();
-        let mut push = |m: Option<Match>| {
-            if let Some(m) = m {
-                out.push(m);
-            }
-            limit.is_some_and(|l| out.len() >= l)
-        };
+        if let Some(toks) = self.fixed_tokens() {
+            let (starts, to_check) = self.fixed_starts(&toks);
+            return self.collect(&starts, limit, |p| self.fixed_match_at(&to_check, &toks, p));
+        }
+        let at = |p: u32| self.match_at(p);
         match self.candidates() {
-            Some(c) => {
-                for s in c {
-                    if push(self.match_at(s)?) {
-                        break;
-                    }
-                }
-            }
+            Some(c) => self.collect(&c, limit, at),
             None => {
-                for s in 0..self.corpus.len() {
-                    if push(self.match_at(s)?) {
-                        break;
+                let all: Vec<u32> = (0..self.corpus.len()).collect();
+                self.collect(&all, limit, at)
+            }
+        }
+    }
+
+    /// Matches at the given start positions, in order. Without a limit, large candidate
+    /// lists are split over the cores (chunks are joined in order, so the result does not
+    /// depend on the thread count); with one, matching stops as soon as it is reached.
+    fn collect(
+        &self,
+        starts: &[u32],
+        limit: Option<usize>,
+        at: impl Fn(u32) -> Result<Option<Match>> + Sync,
+    ) -> Result<Vec<Match>> {
+        const CHUNK: usize = 1 << 13;
+        if limit.is_none() && starts.len() > 2 * CHUNK {
+            let parts: Vec<Vec<Match>> = starts
+                .par_chunks(CHUNK)
+                .map(|ch| {
+                    let mut v = Vec::new();
+                    for &p in ch {
+                        v.extend(at(p)?);
                     }
-                }
+                    Ok(v)
+                })
+                .collect::<Result<_>>()?;
+            return Ok(parts.concat());
+        }
+        let mut out = Vec::new();
+        for &p in starts {
+            out.extend(at(p)?);
+            if limit.is_some_and(|l| out.len() >= l) {
+                break;
             }
         }
         Ok(out)
     }
-}
 
-/// Parse and run a query.
-pub fn run_query(
-    corpus: &Corpus,
-    q: &str,
-    limit: Option<usize>,
-) -> Result<(Vec<Match>, Vec<String>)> {
-    let parsed = super::parse::parse(q)?;
-    let m = Matcher::new(corpus, &parsed)?;
-    Ok((m.find_all(limit)?, m.labels.clone()))
+    /// The token tests and labels of a pattern that is a plain sequence of single tokens
+    /// (no repetition, alternation or region tags) and no `within`: such a pattern has one
+    /// possible match per start, checked token by token without the backtracking matcher.
+    fn fixed_tokens(&self) -> Option<Vec<(usize, &Cond, Option<usize>)>> {
+        if self.within.is_some() {
+            return None;
+        }
+        let items: Vec<&Prog> = match &self.prog {
+            Prog::Seq(items) => items.iter().collect(),
+            p @ Prog::Token { .. } => vec![p],
+            _ => return None,
+        };
+        if items.is_empty() || items.len() > MAX_SPAN as usize {
+            return None;
+        }
+        let mut toks: Vec<(usize, &Cond, Option<usize>)> = items
+            .iter()
+            .enumerate()
+            .map(|(i, p)| match p {
+                Prog::Token { label, cond } => Some((i, cond, *label)),
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        // The most selective tests first, so most candidates fail after one lookup.
+        toks.sort_by_key(|&(i, c, _)| (self.cond_count(c).unwrap_or(usize::MAX), i));
+        Some(toks)
+    }
+
+    /// Candidate starts of a fixed sequence and the tests still to check on them. Tokens
+    /// whose test is exactly a set of types are answered from the postings: the rarest gives
+    /// the candidates, and the others are intersected in (a galloping merge reads postings in
+    /// order, where checking each candidate's neighbour would jump around the token array)
+    /// as long as they are not much more frequent than the candidates left.
+    fn fixed_starts<'t>(
+        &self,
+        toks: &'t [(usize, &'t Cond, Option<usize>)],
+    ) -> (Vec<u32>, Vec<(usize, &'t Cond)>) {
+        let mut starts: Option<Vec<u32>> = None;
+        let mut to_check = Vec::new();
+        for &(i, cond, _) in toks {
+            let exact = match cond {
+                Cond::True => continue,
+                Cond::In(set, false) if set.ids.len() < 100_000 => Some(set),
+                _ => None,
+            };
+            let count = self.cond_count(cond).unwrap_or(usize::MAX);
+            match (exact, &starts) {
+                (Some(set), None) => starts = Some(self.starts_of(set, i as u32)),
+                (Some(set), Some(s)) if count / 64 <= s.len() => {
+                    starts = Some(self.intersect_starts(s, set, i as u32));
+                }
+                _ => to_check.push((i, cond)),
+            }
+        }
+        let starts = starts.unwrap_or_else(|| (0..self.corpus.len()).collect());
+        (starts, to_check)
+    }
+
+    /// Ascending starts `p - offset` for the positions `p` of the types in `set`.
+    fn starts_of(&self, set: &IdSet, offset: u32) -> Vec<u32> {
+        let a = self.attrs[set.attr];
+        let mut v: Vec<u32> = set
+            .ids
+            .iter()
+            .flat_map(|&id| a.postings(id).iter().filter_map(|&p| p.checked_sub(offset)))
+            .collect();
+        if set.ids.len() > 1 {
+            v.sort_unstable();
+        }
+        v
+    }
+
+    /// The starts `s` among `starts` with a type of `set` at `s + offset`.
+    fn intersect_starts(&self, starts: &[u32], set: &IdSet, offset: u32) -> Vec<u32> {
+        let owned;
+        let post: &[u32] = if let [id] = set.ids[..] {
+            self.attrs[set.attr].postings(id)
+        } else {
+            owned = self.starts_of(set, 0);
+            &owned
+        };
+        let mut out = Vec::new();
+        let mut j = 0usize;
+        if post.len() <= 32 * starts.len() {
+            // Lists of similar length: a merge whose steps depend on comparisons, not
+            // branches (the outcome is unpredictable, so branches would mostly mispredict).
+            let mut i = 0usize;
+            while i < starts.len() && j < post.len() {
+                let (x, y) = (starts[i] + offset, post[j]);
+                if x == y {
+                    out.push(starts[i]);
+                }
+                i += (x <= y) as usize;
+                j += (y <= x) as usize;
+            }
+            return out;
+        }
+        for &s in starts {
+            let want = s + offset;
+            let mut step = 1;
+            while j + step < post.len() && post[j + step] < want {
+                j += step;
+                step *= 2;
+            }
+            let hi = (j + step + 1).min(post.len());
+            j += post[j..hi].partition_point(|&p| p < want);
+            if j == post.len() {
+                break;
+            }
+            if post[j] == want {
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    fn fixed_match_at(
+        &self,
+        to_check: &[(usize, &Cond)],
+        toks: &[(usize, &Cond, Option<usize>)],
+        start: u32,
+    ) -> Result<Option<Match>> {
+        let end = start as usize + toks.len();
+        if end > self.corpus.len() as usize {
+            return Ok(None);
+        }
+        if !to_check
+            .iter()
+            .all(|&(i, c)| self.test(c, start + i as u32))
+        {
+            return Ok(None);
+        }
+        let mut labels = vec![None; self.labels.len()];
+        for &(i, _, l) in toks {
+            if let Some(l) = l {
+                labels[l] = Some(start + i as u32);
+            }
+        }
+        let m = Match {
+            start,
+            end: end as u32,
+            labels,
+        };
+        match &self.constraint {
+            Some(c) if !self.holds(c, &m)? => Ok(None),
+            _ => Ok(Some(m)),
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! Parser for the CQP subset (see the crate docs in `docs/corpus.md`): attribute tests,
 //! regex values with `%c`/`%d` flags, bare strings, `[]`, sequences, quantifiers
 //! (`* + ? {n} {n,} {n,m}`), grouping and alternation, region tags `<s>`, `</u>`,
-//! `<u party="SP">`, `within s`, labels `a:[…]` and global constraints after `::`.
+//! `<u party="SP">`, `within s` and `within <text date="2019.*"/>`, labels `a:[…]` and global
+//! constraints after `::`. Scripts built from such queries are parsed in [`super::script`].
 //!
 //! Errors give the character position and what was expected there, e.g.
 //! `query: at 14: expected `]` or `&`, found `"b"``.
@@ -74,11 +75,13 @@ pub enum Constraint {
 pub struct Query {
     pub pattern: Node,
     pub within: Option<String>,
+    /// Metadata tests on the `within` region (`within <text date="2019.*"/>`).
+    pub within_meta: Vec<(String, Value)>,
     pub constraint: Option<Constraint>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Tok {
+pub(super) enum Tok {
     Ident(String),
     Str(String),
     Num(u32),
@@ -86,7 +89,7 @@ enum Tok {
     Sym(&'static str),
 }
 
-fn describe(t: Option<&(usize, Tok)>) -> String {
+pub(super) fn describe(t: Option<&(usize, Tok)>) -> String {
     match t {
         None => "end of query".into(),
         Some((_, Tok::Ident(s))) => format!("`{s}`"),
@@ -98,11 +101,11 @@ fn describe(t: Option<&(usize, Tok)>) -> String {
 }
 
 const SYMBOLS: &[&str] = &[
-    "::", "!=", "</", "[", "]", "(", ")", "{", "}", "<", ">", "=", "&", "|", "!", "*", "+", "?",
-    ",", ":", ".", ";",
+    "::", "!=", "</", "/>", "-", "[", "]", "(", ")", "{", "}", "<", ">", "=", "&", "|", "!", "*",
+    "+", "?", ",", ":", ".", ";",
 ];
 
-fn lex(q: &str) -> Result<Vec<(usize, Tok)>> {
+pub(super) fn lex(q: &str) -> Result<Vec<(usize, Tok)>> {
     let chars: Vec<char> = q.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -189,31 +192,38 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>> {
     Ok(out)
 }
 
-fn perr(pos: usize, expected: &str, found: &str) -> Error {
+pub(super) fn perr(pos: usize, expected: &str, found: &str) -> Error {
     Error::input(format!(
         "query: at {}: expected {expected}, found {found}",
         pos + 1
     ))
 }
 
-struct Parser {
-    toks: Vec<(usize, Tok)>,
-    i: usize,
-    end: usize,
+pub(super) struct Parser {
+    pub(super) toks: Vec<(usize, Tok)>,
+    pub(super) i: usize,
+    pub(super) end: usize,
 }
 
 impl Parser {
-    fn peek(&self) -> Option<&Tok> {
+    pub(super) fn new(q: &str) -> Result<Self> {
+        Ok(Parser {
+            toks: lex(q)?,
+            i: 0,
+            end: q.chars().count(),
+        })
+    }
+    pub(super) fn peek(&self) -> Option<&Tok> {
         self.toks.get(self.i).map(|(_, t)| t)
     }
-    fn peek2(&self) -> Option<&Tok> {
+    pub(super) fn peek2(&self) -> Option<&Tok> {
         self.toks.get(self.i + 1).map(|(_, t)| t)
     }
-    fn err(&self, expected: &str) -> Error {
+    pub(super) fn err(&self, expected: &str) -> Error {
         let pos = self.toks.get(self.i).map(|(p, _)| *p).unwrap_or(self.end);
         perr(pos, expected, &describe(self.toks.get(self.i)))
     }
-    fn eat(&mut self, sym: &str) -> bool {
+    pub(super) fn eat(&mut self, sym: &str) -> bool {
         if matches!(self.peek(), Some(Tok::Sym(s)) if *s == sym) {
             self.i += 1;
             true
@@ -221,14 +231,14 @@ impl Parser {
             false
         }
     }
-    fn expect(&mut self, sym: &str, expected: &str) -> Result<()> {
+    pub(super) fn expect(&mut self, sym: &str, expected: &str) -> Result<()> {
         if self.eat(sym) {
             Ok(())
         } else {
             Err(self.err(expected))
         }
     }
-    fn ident(&mut self, expected: &str) -> Result<String> {
+    pub(super) fn ident(&mut self, expected: &str) -> Result<String> {
         match self.peek() {
             Some(Tok::Ident(s)) => {
                 let s = s.clone();
@@ -238,7 +248,7 @@ impl Parser {
             _ => Err(self.err(expected)),
         }
     }
-    fn value(&mut self) -> Result<Value> {
+    pub(super) fn value(&mut self) -> Result<Value> {
         let text = match self.peek() {
             Some(Tok::Str(s)) => s.clone(),
             _ => return Err(self.err("a quoted string")),
@@ -293,7 +303,7 @@ impl Parser {
         })
     }
 
-    fn item(&mut self) -> Result<Node> {
+    pub(super) fn item(&mut self) -> Result<Node> {
         let label = if matches!(self.peek(), Some(Tok::Ident(_))) {
             let l = self.ident("a label")?;
             self.expect(":", "`:` after a label")?;
@@ -408,7 +418,7 @@ impl Parser {
         })
     }
 
-    fn num(&mut self) -> Result<u32> {
+    pub(super) fn num(&mut self) -> Result<u32> {
         match self.peek() {
             Some(Tok::Num(n)) => {
                 let n = *n;
@@ -504,26 +514,87 @@ impl Parser {
     }
 }
 
-/// Parse a CQP query.
+impl Parser {
+    /// A token pattern with its optional `within` region and global constraint. A `within`
+    /// followed by anything but a region name or `<region …/>` is left to the caller (it is
+    /// the query-level `within` of [`super::script`]).
+    pub(super) fn query(&mut self) -> Result<Query> {
+        let pattern = self.alternation()?;
+        let (mut within, mut within_meta) = (None, Vec::new());
+        if matches!(self.peek(), Some(Tok::Ident(w)) if w == "within") {
+            match self.peek2() {
+                Some(Tok::Ident(_)) => {
+                    self.i += 1;
+                    within = Some(self.ident("a structure name")?);
+                }
+                Some(Tok::Sym("<")) if self.region_ahead(self.i + 1) => {
+                    self.i += 1;
+                    let (s, meta) = self.region()?;
+                    within = Some(s);
+                    within_meta = meta;
+                }
+                _ => {}
+            }
+        }
+        let constraint = if self.eat("::") {
+            Some(self.constraint_or()?)
+        } else {
+            None
+        };
+        Ok(Query {
+            pattern,
+            within,
+            within_meta,
+            constraint,
+        })
+    }
+
+    /// Whether the tokens from `at` spell a whole-region query `<name attr="v" …/>`.
+    pub(super) fn region_ahead(&self, at: usize) -> bool {
+        if !matches!(self.toks.get(at), Some((_, Tok::Sym("<")))) {
+            return false;
+        }
+        for (_, t) in &self.toks[at + 1..] {
+            match t {
+                Tok::Sym("/>") => return true,
+                Tok::Sym(">") | Tok::Sym("<") | Tok::Sym("[") => return false,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// `<name attr="value" …/>`: a structure and metadata tests (`<u_party="SP"/>` too).
+    pub(super) fn region(&mut self) -> Result<(String, Vec<(String, Value)>)> {
+        self.expect("<", "`<`")?;
+        let name = self.ident("a structure name (text, u, s)")?;
+        let mut meta = Vec::new();
+        let structure = match name.split_once('_') {
+            Some((s, a)) if self.eat("=") => {
+                meta.push((a.to_string(), self.value()?));
+                s.to_string()
+            }
+            _ => name,
+        };
+        while let Some(Tok::Ident(_)) = self.peek() {
+            let a = self.ident("an attribute name")?;
+            self.expect("=", "`=`")?;
+            meta.push((a, self.value()?));
+        }
+        self.expect("/>", "`/>` or an attribute test")?;
+        Ok((structure, meta))
+    }
+}
+
+/// Parse one CQP query (no script statements).
 pub fn parse(q: &str) -> Result<Query> {
-    let toks = lex(q)?;
-    let mut p = Parser {
-        toks,
-        i: 0,
-        end: q.chars().count(),
-    };
-    let pattern = p.alternation()?;
-    let within = if matches!(p.peek(), Some(Tok::Ident(w)) if w == "within") {
-        p.i += 1;
-        Some(p.ident("a structure name after `within` (text, u, s)")?)
-    } else {
-        None
-    };
-    let constraint = if p.eat("::") {
-        Some(p.constraint_or()?)
-    } else {
-        None
-    };
+    let mut p = Parser::new(q)?;
+    let Query {
+        pattern,
+        within,
+        within_meta,
+        constraint,
+    } = p.query()?;
     p.eat(";");
     if p.peek().is_some() {
         return Err(p.err("end of query, `within` or `::`"));
@@ -531,6 +602,7 @@ pub fn parse(q: &str) -> Result<Query> {
     Ok(Query {
         pattern,
         within,
+        within_meta,
         constraint,
     })
 }

@@ -3,6 +3,7 @@
 
 pub mod conllu;
 pub mod frog;
+pub mod orgs;
 pub mod persons;
 pub mod pseudo;
 pub mod read;
@@ -152,14 +153,19 @@ fn load(
                 Some(p) => Some(persons::read_list_person(&p, o.lossy)?),
                 None => None,
             };
-            tei::parse_tei(
+            let mut text = tei::parse_tei(
                 path,
                 &content,
                 meta.as_ref(),
                 annotated.as_ref(),
                 persons.as_ref(),
                 warnings,
-            )
+            )?;
+            if let Some(p) = persons::find_registry(path, "-listOrg.xml") {
+                let orgs = orgs::read_list_org(&p, o.lossy)?;
+                orgs::apply_party_names(&mut text, &orgs, path, warnings);
+            }
+            Ok(text)
         }
     }
 }

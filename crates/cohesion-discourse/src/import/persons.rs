@@ -54,6 +54,11 @@ pub type Persons = HashMap<String, Person>;
 
 /// A `*-listPerson.xml` in the XML file's folder or its parent (the ParlaMint layout).
 pub fn find_list_person(xml: &Path) -> Option<PathBuf> {
+    find_registry(xml, "-listPerson.xml")
+}
+
+/// The first file (by name) ending in `suffix` in the XML file's folder or else its parent.
+pub fn find_registry(xml: &Path, suffix: &str) -> Option<PathBuf> {
     let dir = xml.parent()?;
     [Some(dir), dir.parent()]
         .into_iter()
@@ -62,7 +67,7 @@ pub fn find_list_person(xml: &Path) -> Option<PathBuf> {
             let mut found: Vec<PathBuf> = std::fs::read_dir(d)
                 .ok()?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.to_string_lossy().ends_with("-listPerson.xml"))
+                .filter(|p| p.to_string_lossy().ends_with(suffix))
                 .collect();
             found.sort();
             found.into_iter().next()

@@ -107,6 +107,11 @@ impl Attribute {
     pub fn types(&self) -> usize {
         self.lexoff().len().saturating_sub(1)
     }
+    /// The bytes of a type id's string (no UTF-8 check: for scanning the whole lexicon).
+    pub fn bytes_of(&self, id: u32) -> &[u8] {
+        let off = self.lexoff();
+        &self.lex.bytes()[off[id as usize] as usize..off[id as usize + 1] as usize]
+    }
     /// The string of a type id. Lexicon strings are valid UTF-8 by construction.
     pub fn str_of(&self, id: u32) -> &str {
         let off = self.lexoff();
@@ -156,7 +161,8 @@ pub struct Structure {
 }
 
 impl Structure {
-    fn spans(&self) -> &[u32] {
+    /// Region starts and ends, interleaved: `[start0, end0, start1, end1, …]`.
+    pub fn spans(&self) -> &[u32] {
         cast(self.rgn.bytes(), Path::new("")).unwrap_or(&[])
     }
     pub fn len(&self) -> usize {

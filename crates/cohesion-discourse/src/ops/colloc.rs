@@ -40,7 +40,7 @@ pub fn collocates(corpus: &Corpus, query: &str, o: &CollocOptions) -> Result<Tab
     let sents = corpus.structure("s")?;
     // Dense counts and a bitset of node starts: millions of window positions cost a few
     // nanoseconds each, with no hashing and no binary search.
-    let mut o11 = vec![0u64; a.types()];
+    let mut o11 = vec![0u32; a.types()];
     let mut is_node = vec![0u64; (corpus.len() as usize).div_ceil(64)];
     for h in &hits {
         is_node[h.start as usize / 64] |= 1 << (h.start % 64);
@@ -51,14 +51,16 @@ pub fn collocates(corpus: &Corpus, query: &str, o: &CollocOptions) -> Result<Tab
     let mut last_end = 0u32;
     // Hits are in corpus order, so the sentence is found by walking forward, not searching.
     let mut si = 0usize;
+    let spans = sents.spans();
+    let whole = o.cross_sentences || spans.is_empty();
     for h in &hits {
-        let (lo, hi) = if o.cross_sentences || sents.is_empty() {
+        let (lo, hi) = if whole {
             (0, corpus.len())
         } else {
-            while si + 1 < sents.len() && sents.span(si).1 <= h.start {
+            while 2 * si + 3 < spans.len() && spans[2 * si + 1] <= h.start {
                 si += 1;
             }
-            sents.span(si)
+            (spans[2 * si], spans[2 * si + 1])
         };
         let from = h
             .start
@@ -77,10 +79,10 @@ pub fn collocates(corpus: &Corpus, query: &str, o: &CollocOptions) -> Result<Tab
     }
     let f_node = hits.len() as f64;
     let n = corpus.len() as f64;
-    let mut rows: Vec<(u32, Cooc)> = o11
+    let rows: Vec<(u32, Cooc)> = o11
         .into_iter()
         .enumerate()
-        .filter(|&(_, c)| c >= o.min_freq.max(1))
+        .filter(|&(_, c)| c as u64 >= o.min_freq.max(1))
         .map(|(id, c)| (id as u32, c))
         .map(|(id, c)| {
             (
@@ -104,11 +106,19 @@ pub fn collocates(corpus: &Corpus, query: &str, o: &CollocOptions) -> Result<Tab
         Measure::LogDice => c.log_dice(),
         Measure::DeltaP => c.delta_p(),
     };
-    rows.sort_by(|x, y| {
-        key(&y.1)
-            .total_cmp(&key(&x.1))
-            .then(a.str_of(x.0).cmp(a.str_of(y.0)))
-    });
+    // Each key is computed once; ties go by type id, which is string order (the lexicon is
+    // sorted bytewise).
+    let mut keyed: Vec<(f64, u32, Cooc)> =
+        rows.into_iter().map(|(id, c)| (key(&c), id, c)).collect();
+    let order =
+        |x: &(f64, u32, Cooc), y: &(f64, u32, Cooc)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
+    let top = o.top.unwrap_or(usize::MAX);
+    if keyed.len() > top && top > 0 {
+        keyed.select_nth_unstable_by(top - 1, order);
+        keyed.truncate(top);
+    }
+    keyed.sort_unstable_by(order);
+    let rows = keyed.into_iter().map(|(_, id, c)| (id, c));
     let mut t = Table::new([
         "collocate",
         "o11",
@@ -122,7 +132,7 @@ pub fn collocates(corpus: &Corpus, query: &str, o: &CollocOptions) -> Result<Tab
         "log_dice",
         "delta_p",
     ]);
-    for (id, c) in rows.into_iter().take(o.top.unwrap_or(usize::MAX)) {
+    for (id, c) in rows.take(top) {
         let ll = c.log_likelihood();
         t.push(vec![
             a.str_of(id).into(),

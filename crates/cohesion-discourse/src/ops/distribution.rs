@@ -1,15 +1,19 @@
 //! Distribution of a query's hits over a metadata attribute: hits, tokens and hits per
 //! 10 000 tokens for each value.
 
-use crate::cqp::run_query;
+use crate::cqp::{run_script, Match, Strategy};
 use crate::index::open::Corpus;
 use crate::subcorpus::resolve;
 use cohesion_io::{Result, Table};
 use std::collections::BTreeMap;
 
-pub fn distribution(corpus: &Corpus, query: &str, by: &str) -> Result<Table> {
+fn all_hits(corpus: &Corpus, query: &str, strategy: Strategy) -> Result<Vec<Match>> {
+    Ok(run_script(corpus, query, strategy, None)?.matches)
+}
+
+pub fn distribution(corpus: &Corpus, query: &str, by: &str, strategy: Strategy) -> Result<Table> {
     let (st, attr, _) = resolve(corpus, &format!("{by}="))?;
-    let (hits, _) = run_query(corpus, query, None)?;
+    let hits = all_hits(corpus, query, strategy)?;
     let mut rows: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
     for i in 0..st.len() {
         let (a, b) = st.span(i);
@@ -41,9 +45,9 @@ pub fn distribution(corpus: &Corpus, query: &str, by: &str) -> Result<Table> {
 }
 
 /// Matches grouped by the attribute values of their tokens (CQP's `count … by ATTR`).
-pub fn count_by(corpus: &Corpus, query: &str, attr: &str) -> Result<Table> {
+pub fn count_by(corpus: &Corpus, query: &str, attr: &str, strategy: Strategy) -> Result<Table> {
     let a = corpus.attr(attr)?;
-    let (hits, _) = run_query(corpus, query, None)?;
+    let hits = all_hits(corpus, query, strategy)?;
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     for h in &hits {
         let key = (h.start..h.end)
@@ -62,8 +66,14 @@ pub fn count_by(corpus: &Corpus, query: &str, attr: &str) -> Result<Table> {
 }
 
 /// The matches themselves: position, text, utterance, matched words and labelled positions.
-pub fn matches(corpus: &Corpus, query: &str, limit: Option<usize>) -> Result<Table> {
-    let (hits, labels) = run_query(corpus, query, limit)?;
+pub fn matches(
+    corpus: &Corpus,
+    query: &str,
+    limit: Option<usize>,
+    strategy: Strategy,
+) -> Result<Table> {
+    let out = run_script(corpus, query, strategy, limit)?;
+    let (hits, labels) = (out.matches, out.labels);
     let word = corpus.attr("word")?;
     let texts = corpus.structure("text")?;
     let utts = corpus.structure("u")?;
@@ -115,7 +125,7 @@ mod tests {
             "a",
             "Ann (burger): wij gaan\nBen (expert): wij wij en zij\nCor (burger): niets",
         )]);
-        let t = distribution(&c, "\"wij\"", "role").unwrap();
+        let t = distribution(&c, "\"wij\"", "role", Default::default()).unwrap();
         assert_eq!(t.rows[0][0], "burger".into());
         assert_eq!(t.rows[0][1], Cell::Int(1));
         assert_eq!(t.rows[0][2], Cell::Int(3));

@@ -1,10 +1,10 @@
 //! Keyword in context: matches of a CQP query with left and right context, sortable on the
 //! words to the left or right, paged.
 
-use crate::cqp::eval::Matcher;
-use crate::cqp::parse::parse;
+use crate::cqp::{run_script, Strategy};
 use crate::index::open::Corpus;
 use cohesion_io::{Result, Table};
+use rayon::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Sort {
@@ -25,6 +25,8 @@ pub struct KwicOptions {
     /// 1-based page number.
     pub page: usize,
     pub page_size: usize,
+    /// Matching strategy the query starts with (a script may change it).
+    pub strategy: Strategy,
 }
 
 /// One concordance line's positions.
@@ -44,24 +46,36 @@ fn sort_lines(corpus: &Corpus, lines: &mut [Line], sort: Sort, window: u32) -> R
     let w = window.min(K as u32);
     let key = |l: &Line| -> [u32; K] {
         let mut k = [0u32; K];
-        let ps: Vec<u32> = match sort {
-            Sort::None => vec![],
-            Sort::Match => (l.start..l.end.min(l.start + w)).collect(),
-            Sort::Right => (l.end..n.min(l.end + w)).collect(),
-            Sort::Left => (l.start.saturating_sub(w)..l.start).rev().collect(),
+        let mut put = |ps: &mut dyn Iterator<Item = u32>| {
+            // Ids are shifted by one so that "no word" (0) sorts before every word.
+            for (slot, p) in k.iter_mut().zip(ps) {
+                *slot = lower[p as usize] + 1;
+            }
         };
-        // Ids are shifted by one so that "no word" (0) sorts before every word.
-        for (slot, p) in k.iter_mut().zip(ps) {
-            *slot = lower[p as usize] + 1;
+        match sort {
+            Sort::None => {}
+            Sort::Match => put(&mut (l.start..l.end.min(l.start + w))),
+            Sort::Right => put(&mut (l.end..n.min(l.end + w))),
+            Sort::Left => put(&mut (l.start.saturating_sub(w)..l.start).rev()),
         }
         k
     };
     if sort != Sort::None {
-        let mut keyed: Vec<([u32; K], u32, Line)> =
-            lines.iter().map(|l| (key(l), l.start, *l)).collect();
-        keyed.sort_unstable_by_key(|k| (k.0, k.1));
-        for (slot, (_, _, l)) in lines.iter_mut().zip(keyed) {
-            *slot = l;
+        // Keys are gathered and sorted on all cores; the full key (words, start, end) is
+        // unique, so the order does not depend on the thread count.
+        // The eight ids are packed into two u128s (big-endian order, so integer order is
+        // key order): two wide comparisons instead of a loop over eight.
+        let pack = |k: &[u32]| k.iter().fold(0u128, |acc, &x| acc << 32 | x as u128);
+        let mut keyed: Vec<(u128, u128, u32, u32)> = lines
+            .par_iter()
+            .map(|l| {
+                let k = key(l);
+                (pack(&k[..4]), pack(&k[4..]), l.start, l.end)
+            })
+            .collect();
+        keyed.par_sort_unstable();
+        for (slot, &(_, _, start, end)) in lines.iter_mut().zip(&keyed) {
+            *slot = Line { start, end };
         }
     }
     Ok(())
@@ -69,19 +83,13 @@ fn sort_lines(corpus: &Corpus, lines: &mut [Line], sort: Sort, window: u32) -> R
 
 /// The concordance table for `query`, plus the total number of hits when known.
 pub fn kwic(corpus: &Corpus, query: &str, o: &KwicOptions) -> Result<(Table, Option<usize>)> {
-    let q = parse(query)?;
-    let m = Matcher::new(corpus, &q)?;
     let wanted = o.page.max(1) * o.page_size;
-    // Unsorted pages need only the first hits; sorting needs them all.
+    // Unsorted pages need only the first hits; sorting needs them all. The total is then read
+    // off the index when possible; otherwise counting would cost a full query run that an
+    // unsorted first page does not need, so it is left open (`None`).
     let limit = (o.sort == Sort::None).then_some(wanted);
-    let hits = m.find_all(limit)?;
-    // The total is read off the index when possible; otherwise counting would cost a full
-    // query run that an unsorted first page does not need, so it is left open (`None`).
-    let total = if limit.is_some() && hits.len() >= wanted {
-        m.quick_count()
-    } else {
-        Some(hits.len())
-    };
+    let out = run_script(corpus, query, o.strategy, limit)?;
+    let (hits, total) = (out.matches, out.total);
     let mut lines: Vec<Line> = hits
         .iter()
         .map(|h| Line {
@@ -144,6 +152,7 @@ mod tests {
             sort,
             page,
             page_size,
+            strategy: Default::default(),
         };
         let (t, total) = kwic(&c, "\"zien\"", &o(Sort::None, 1, 10)).unwrap();
         assert_eq!(total, Some(3));
