@@ -382,10 +382,12 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
         .into_par_iter()
         .map(|c| {
             let mut t = Tally::new(groups);
-            for i in c * TALLY_CHUNK..n.min((c + 1) * TALLY_CHUNK) {
+            let first = c * TALLY_CHUNK;
+            let chunk = &slots[first..n.min(first + TALLY_CHUNK)];
+            for (i, agent) in (first..).zip(chunk) {
                 let values = agent_values(w, &peers, p, i, &q);
-                let owner = slots[i][FLAGS_SLOT] & OWNER != 0;
-                for g in groups_of(&slots[i]) {
+                let owner = agent[FLAGS_SLOT] & OWNER != 0;
+                for g in groups_of(agent) {
                     t.members[g] += 1;
                     t.owners[g] += usize::from(owner);
                     for (k, v) in values.iter().enumerate() {
