@@ -6,11 +6,14 @@
 //!   crash or a kill never leaves a half-written result behind.
 //! * [`table`]: one table type printed aligned to the terminal, or written as CSV or JSON
 //!   (`-` meaning standard output), following the conventions of DESIGN §2.
+//! * [`process`]: the process's own peak memory, for profiles and benchmarks.
 
 pub mod atomic;
 pub mod error;
+pub mod process;
 pub mod table;
 
 pub use atomic::{write_atomic, AtomicDir};
 pub use error::{Error, Result};
+pub use process::peak_rss_kib;
 pub use table::{Cell, Table};

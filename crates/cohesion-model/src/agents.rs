@@ -14,6 +14,16 @@ pub const OPTOUT: u8 = 128;
 
 pub const NO_FOCUS: u32 = u32::MAX;
 
+/// Turn `flag` on or off in one agent's flag byte (for loops that hold the byte itself).
+#[inline]
+pub fn set_bit(flags: &mut u8, flag: u8, on: bool) {
+    if on {
+        *flags |= flag;
+    } else {
+        *flags &= !flag;
+    }
+}
+
 /// Calls macro `$m` with the name of every attribute vector, so code that must touch each
 /// attribute lists them once.
 macro_rules! agent_fields {
@@ -153,11 +163,7 @@ impl Agents {
 
     #[inline]
     pub fn set_flag(&mut self, i: usize, flag: u8, on: bool) {
-        if on {
-            self.flags[i] |= flag;
-        } else {
-            self.flags[i] &= !flag;
-        }
+        set_bit(&mut self.flags[i], flag, on);
     }
 
     pub fn is_online(&self, i: usize) -> bool {

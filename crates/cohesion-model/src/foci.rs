@@ -156,27 +156,18 @@ mod tests {
             a.income[i] = i as f32;
         }
         let foci = assign(&mut a, 5, 150.0, 60.0, 40.0, 1.0);
-        let before: Vec<(u32, u32, u32, u32)> = (0..n)
-            .map(|i| {
-                (
-                    a.income[i] as u32,
-                    a.neighbourhood[i],
-                    a.workplace[i],
-                    a.club[i],
-                )
-            })
-            .collect();
+        // Each agent (known by its income) with its three foci.
+        let members = |a: &Agents| -> Vec<(u32, u32, u32, u32)> {
+            (0..n)
+                .map(|i| {
+                    let place = (a.neighbourhood[i], a.workplace[i], a.club[i]);
+                    (a.income[i] as u32, place.0, place.1, place.2)
+                })
+                .collect()
+        };
+        let before = members(&a);
         let renumbered = renumber_by_neighbourhood(&mut a, &foci);
-        let mut after: Vec<(u32, u32, u32, u32)> = (0..n)
-            .map(|i| {
-                (
-                    a.income[i] as u32,
-                    a.neighbourhood[i],
-                    a.workplace[i],
-                    a.club[i],
-                )
-            })
-            .collect();
+        let mut after = members(&a);
         after.sort_unstable();
         assert_eq!(after, before, "the same agents with the same foci");
         assert!(a.neighbourhood.windows(2).all(|w| w[0] <= w[1]));

@@ -296,23 +296,12 @@ fn cohesion_index(values: &dyn Fn(&str) -> f64) -> f64 {
     50.0 + 10.0 * z / r.dimension.len() as f64
 }
 
-/// Agents sorted by an f32 key, ties broken by index, as `key bits << 32 | index`: the value
-/// travels with the index, so a pass over the order reads no agent attribute.
-fn sorted_by(n: usize, key: impl Fn(usize) -> f32 + Sync) -> Vec<u64> {
-    let mut v: Vec<u64> = (0..n)
-        .into_par_iter()
-        .map(|i| (ordered_bits(key(i)) as u64) << 32 | i as u64)
-        .collect();
-    v.par_sort_unstable();
-    v
-}
-
 /// Each group's values in ascending order, from one pass over the population's order.
 fn spread(order: &[u64], slots: &[[u8; SLOTS]], sizes: &[usize]) -> Vec<Vec<f64>> {
     let mut out: Vec<Vec<f64>> = sizes.iter().map(|&m| Vec::with_capacity(m)).collect();
     for &key in order {
-        let value = from_ordered_bits((key >> 32) as u32) as f64;
-        for g in groups_of(&slots[(key & u32::MAX as u64) as usize]) {
+        let value = key_value(key) as f64;
+        for g in groups_of(&slots[key_index(key)]) {
             out[g].push(value);
         }
     }
@@ -411,7 +400,7 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
     // One sorted order at a time, so only one set of group lists is alive (memory at full
     // population scale); each group reads its members already in order.
     let (income_gini, income_s80s20): (Vec<f64>, Vec<f64>) = {
-        let order = sorted_by(n, |i| a.income[i]);
+        let order = sorted_keys(n, |i| a.income[i]);
         let lists = spread(&order, &slots, &tally.members);
         lists
             .par_iter()
@@ -419,7 +408,7 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
             .unzip()
     };
     let (wealth_stats, owner_ratio): (Vec<(f64, f64)>, Vec<f64>) = {
-        let order = sorted_by(n, |i| a.wealth[i]);
+        let order = sorted_keys(n, |i| a.wealth[i]);
         let lists = spread(&order, &slots, &tally.members);
         let stats = lists
             .par_iter()
@@ -429,7 +418,7 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
         (stats, owner_renter_median_ratio(&order, &slots, &tally))
     };
     let opinion_stats: Vec<[f64; 5]> = {
-        let order = sorted_by(n, |i| a.opinion[i]);
+        let order = sorted_keys(n, |i| a.opinion[i]);
         let lists = spread(&order, &slots, &tally.members);
         lists
             .par_iter()
@@ -525,12 +514,12 @@ fn owner_renter_median_ratio(order: &[u64], slots: &[[u8; SLOTS]], tally: &Tally
     let mut seen = vec![[0usize; 2]; groups];
     let mut median = vec![[f64::NAN; 2]; groups];
     for &key in order {
-        let agent = &slots[(key & u32::MAX as u64) as usize];
+        let agent = &slots[key_index(key)];
         let side = usize::from(agent[FLAGS_SLOT] & OWNER == 0);
         for g in groups_of(agent) {
             let count = [tally.owners[g], tally.members[g] - tally.owners[g]][side];
             if seen[g][side] == target(count) {
-                median[g][side] = from_ordered_bits((key >> 32) as u32) as f64;
+                median[g][side] = key_value(key) as f64;
             }
             seen[g][side] += 1;
         }

@@ -56,12 +56,7 @@ impl World {
     /// Synthesise the population, form the network and let it settle under 2025 conditions.
     pub fn new(cfg: &RunConfig, p: &Params) -> World {
         let mut profile = crate::world::Profile::default();
-        let mut clock = std::time::Instant::now();
-        let mut lap = |profile: &mut crate::world::Profile, name: &'static str| {
-            let now = std::time::Instant::now();
-            profile.add(name, (now - clock).as_secs_f64());
-            clock = now;
-        };
+        profile.start();
         let calibration = Calibration::embedded();
         let fitted = fitted(&calibration);
         let agents = Synthesiser {
@@ -69,7 +64,7 @@ impl World {
             fitted: fitted.clone(),
         }
         .population(cfg.agents, cfg.seed);
-        lap(&mut profile, "setup: synthesis");
+        profile.lap("setup: synthesis");
         let n = agents.len();
         let mut w = World {
             behaviour: calibration.behaviours(cfg.uniform_behaviour),
@@ -120,7 +115,7 @@ impl World {
             w.agents.outcomes_ref[i] = o;
         }
         dividend::update(&mut w, p);
-        lap(&mut w.profile, "setup: foci, economy");
+        w.profile.lap("setup: foci, economy");
         // The network forms under 2025 conditions: quick rounds of decay and formation, then
         // full years of encounters so opinions and ties settle together.
         for _ in 0..10 {
@@ -128,7 +123,7 @@ impl World {
             ties::form(&mut w, p);
             w.step += 1;
         }
-        lap(&mut w.profile, "setup: first ties");
+        w.profile.lap("setup: first ties");
         for _ in 0..cfg.burn_in {
             encounters::reset_tallies(&mut w);
             for m in 0..12 {
@@ -141,7 +136,7 @@ impl World {
         }
         institutions::refresh_voice(&mut w, p);
         w.macro_state.years_since_2025 = 0;
-        lap(&mut w.profile, "setup: burn-in years");
+        w.profile.lap("setup: burn-in years");
         w
     }
 
@@ -149,38 +144,33 @@ impl World {
     pub fn advance(&mut self, p: &Params) {
         let w = self;
         w.macro_state.years_since_2025 += 1;
-        let mut clock = std::time::Instant::now();
-        let mut lap = |w: &mut World, name: &'static str| {
-            let now = std::time::Instant::now();
-            w.profile.add(name, (now - clock).as_secs_f64());
-            clock = now;
-        };
+        w.profile.start();
         encounters::reset_tallies(w);
         for m in 0..12 {
             encounters::month(w, p, m);
         }
-        lap(w, "encounters");
+        w.profile.lap("encounters");
         record_pending_references(w, p);
         technology::update(w, p);
-        lap(w, "technology");
+        w.profile.lap("technology");
         appropriation::update(w, p);
-        lap(w, "appropriation");
+        w.profile.lap("appropriation");
         dividend::update(w, p);
         economy::update(w, p);
-        lap(w, "dividend+economy");
+        w.profile.lap("dividend+economy");
         institutions::refresh_voice(w, p);
         trust::update(w, p);
         institutions::update(w, p);
         participation::update(w, p);
         individualisation::update(w, p);
-        lap(w, "attitudes");
+        w.profile.lap("attitudes");
         top_withdrawal::update(w, p);
         ties::decay(w, p);
-        lap(w, "tie decay");
+        w.profile.lap("tie decay");
         ties::form(w, p);
-        lap(w, "tie formation");
+        w.profile.lap("tie formation");
         demography::update(w, p);
-        lap(w, "demography");
+        w.profile.lap("demography");
         w.step += 1;
     }
 }
@@ -232,9 +222,9 @@ pub fn run(cfg: &RunConfig, schedule: &[Params], progress: &mut dyn FnMut(u32)) 
     for y in 1..=cfg.years {
         let p = &schedule[(y as usize).min(schedule.len() - 1)];
         w.advance(p);
-        let clock = std::time::Instant::now();
+        w.profile.start();
         rows.extend(indicators::compute(&w, p));
-        w.profile.add("indicators", clock.elapsed().as_secs_f64());
+        w.profile.lap("indicators");
         progress(y);
     }
     if std::env::var_os("COHESION_PROFILE").is_some() {

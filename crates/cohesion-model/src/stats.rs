@@ -161,21 +161,40 @@ pub fn clusters_sorted(s: &[f64], gap: f64, min_share: f64) -> usize {
     count
 }
 
-/// Indices sorted by `values` in `f32::total_cmp` order, ties broken by index: the same
-/// order as a comparison sort on (value, index), done as one parallel sort of u64 keys.
-pub fn order_by_f32(values: &[f32]) -> Vec<u32> {
+/// Indices 0..n sorted by an f32 key in `f32::total_cmp` order, ties broken by index, as
+/// `key bits << 32 | index` (one parallel sort of u64s; the value travels with the index, so a
+/// pass over the order reads no attribute). Decode with [`key_value`] and [`key_index`].
+pub fn sorted_keys(n: usize, key: impl Fn(usize) -> f32 + Sync) -> Vec<u64> {
     use rayon::prelude::*;
-    let mut keys: Vec<u64> = values
-        .par_iter()
-        .enumerate()
-        .map(|(i, &x)| (ordered_bits(x) as u64) << 32 | i as u64)
+    let mut keys: Vec<u64> = (0..n)
+        .into_par_iter()
+        .map(|i| (ordered_bits(key(i)) as u64) << 32 | i as u64)
         .collect();
     keys.par_sort_unstable();
-    keys.par_iter().map(|&k| k as u32).collect()
+    keys
+}
+
+/// The value a [`sorted_keys`] key carries.
+pub fn key_value(key: u64) -> f32 {
+    from_ordered_bits((key >> 32) as u32)
+}
+
+/// The index a [`sorted_keys`] key carries.
+pub fn key_index(key: u64) -> usize {
+    (key & u32::MAX as u64) as usize
+}
+
+/// Indices sorted by `values` (ties broken by index): [`sorted_keys`] without the values.
+pub fn order_by_f32(values: &[f32]) -> Vec<u32> {
+    use rayon::prelude::*;
+    sorted_keys(values.len(), |i| values[i])
+        .par_iter()
+        .map(|&k| key_index(k) as u32)
+        .collect()
 }
 
 /// An f32's bits mapped so that unsigned order is `f32::total_cmp` order.
-pub fn ordered_bits(x: f32) -> u32 {
+fn ordered_bits(x: f32) -> u32 {
     let b = x.to_bits();
     if b >> 31 == 1 {
         !b
@@ -185,7 +204,7 @@ pub fn ordered_bits(x: f32) -> u32 {
 }
 
 /// The inverse of [`ordered_bits`].
-pub fn from_ordered_bits(b: u32) -> f32 {
+fn from_ordered_bits(b: u32) -> f32 {
     f32::from_bits(if b >> 31 == 1 { b & !(1 << 31) } else { !b })
 }
 

@@ -55,11 +55,26 @@ pub struct World {
 #[derive(Debug, Clone, Default)]
 pub struct Profile {
     pub phases: Vec<(&'static str, f64, Option<u64>)>,
+    since: Option<std::time::Instant>,
 }
 
 impl Profile {
+    /// Begin timing a phase.
+    pub fn start(&mut self) {
+        self.since = Some(std::time::Instant::now());
+    }
+
+    /// End the phase begun at the last `start` or `lap` under `name`, and begin the next.
+    pub fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        if let Some(since) = self.since {
+            self.add(name, (now - since).as_secs_f64());
+        }
+        self.since = Some(now);
+    }
+
     pub fn add(&mut self, name: &'static str, seconds: f64) {
-        let peak = peak_rss_kib();
+        let peak = cohesion_io::peak_rss_kib();
         match self.phases.iter_mut().find(|(n, _, _)| *n == name) {
             Some((_, s, p)) => {
                 *s += seconds;
@@ -81,13 +96,6 @@ impl Profile {
         }
         s
     }
-}
-
-/// The process's peak resident set (VmHWM) in KiB, where the platform reports it.
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// What an agent's partners read about it, packed in 16 bytes so that looking up a random

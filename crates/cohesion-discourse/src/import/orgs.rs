@@ -2,10 +2,11 @@
 //! `<orgName>`s (full names and abbreviations, per language, optionally dated), so a party
 //! code such as `SP` gets the full name it had on the sitting's date.
 
+use super::persons::attr;
 use crate::model::Text;
 use cohesion_io::error::line_of_offset;
 use cohesion_io::{Error, Result};
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 use quick_xml::Reader;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -49,14 +50,6 @@ impl Org {
 
 /// Organisations by `xml:id` (`party.SP`, `TK`, …).
 pub type Orgs = HashMap<String, Org>;
-
-fn attr(e: &BytesStart, name: &[u8]) -> String {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.as_ref() == name)
-        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
-        .unwrap_or_default()
-}
 
 /// Read a listOrg file. Only `<orgName>`s directly inside an `<org>` count: ParlaMint also
 /// nests `orgName` inside CHES `<state>` labels, where they are not the org's names.

@@ -74,12 +74,9 @@ pub fn find_registry(xml: &Path, suffix: &str) -> Option<PathBuf> {
         })
 }
 
-fn attr(e: &BytesStart, name: &[u8]) -> String {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.as_ref() == name)
-        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
-        .unwrap_or_default()
+/// An attribute's value, empty when absent (registries treat both alike).
+pub(super) fn attr(e: &BytesStart, name: &[u8]) -> String {
+    super::tei::attr(e, name).unwrap_or_default()
 }
 
 pub fn read_list_person(path: &Path, lossy: bool) -> Result<Persons> {

@@ -86,7 +86,8 @@ pub fn sibling(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(format!("{stem}{suffix}"))
 }
 
-fn attr(e: &BytesStart, name: &[u8]) -> Option<String> {
+/// An attribute's unescaped value, if present.
+pub(super) fn attr(e: &BytesStart, name: &[u8]) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.as_ref() == name)

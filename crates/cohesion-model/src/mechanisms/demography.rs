@@ -14,7 +14,7 @@
 
 use super::dividend::steady_outcome;
 use super::CHUNK;
-use crate::agents::{Agents, ALONE, OWNER};
+use crate::agents::{set_bit, Agents, ALONE, OWNER};
 use crate::params::Params;
 use crate::rng::{Purpose, Stream};
 use crate::synthesis::Synthesiser;
@@ -67,7 +67,7 @@ pub fn update(w: &mut World, p: &Params) {
                 let alone = s.chance(bands[band_after].1);
                 let change = alone as i32 - (*flags & ALONE != 0) as i32;
                 *lonely += LONELY_ALONE * change as f32;
-                set(flags, ALONE, alone);
+                set_bit(flags, ALONE, alone);
             }
             let years = *age as f64;
             let q = if years >= 99.0 {
@@ -82,11 +82,11 @@ pub fn update(w: &mut World, p: &Params) {
             if !owner && (25.0..=45.0).contains(&years) {
                 let afford = (2.0 * rank[i] as f64).min(1.5) / house_prices;
                 if s.chance(p.buy_rate * afford) {
-                    set(flags, OWNER, true);
+                    set_bit(flags, OWNER, true);
                     *housing = (0.8 * wealth[i].max(0.0) as f64) as f32;
                 }
             } else if owner && years >= 75.0 && s.chance(p.sell_rate) {
-                set(flags, OWNER, false);
+                set_bit(flags, OWNER, false);
                 *housing = 0.0;
             }
             false
@@ -165,14 +165,6 @@ pub fn update(w: &mut World, p: &Params) {
         let o = steady_outcome(w, p, i);
         w.agents.outcomes[i] = o;
         w.agents.outcomes_ref[i] = o;
-    }
-}
-
-fn set(flags: &mut u8, flag: u8, on: bool) {
-    if on {
-        *flags |= flag;
-    } else {
-        *flags &= !flag;
     }
 }
 

@@ -6,7 +6,7 @@
 //! outside the top quintile with probability `withdraw_closure` (see `ties`), so they leave
 //! shared foci in effect. The 2025 share is the equilibrium rate/(rate + return).
 
-use crate::agents::WITHDRAWN;
+use crate::agents::{set_bit, WITHDRAWN};
 use crate::params::Params;
 use crate::rng::{Purpose, Stream};
 use crate::world::World;
@@ -30,11 +30,7 @@ pub fn update(w: &mut World, p: &Params) {
             } else {
                 s.chance(p.withdraw_rate)
             };
-            if next {
-                *flags |= WITHDRAWN;
-            } else {
-                *flags &= !WITHDRAWN;
-            }
+            set_bit(flags, WITHDRAWN, next);
         });
 }
 

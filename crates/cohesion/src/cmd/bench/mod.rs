@@ -326,29 +326,14 @@ fn in_child<T: Serialize, R: DeserializeOwned>(task: &T) -> Result<R> {
     })
 }
 
-/// Median of a non-empty list.
+/// Median of a non-empty list (the mean of the two middle values for an even count).
 fn median(xs: &[f64]) -> f64 {
-    let mut v = xs.to_vec();
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    if v.len() % 2 == 1 {
-        v[m]
-    } else {
-        (v[m - 1] + v[m]) / 2.0
-    }
+    cohesion_explore::stats::percentile(xs, 50.0)
 }
 
-/// Peak resident set size of this process so far, in KiB (`VmHWM` in /proc/self/status);
-/// 0 where that file does not exist.
+/// Peak resident set size of this process so far, in KiB; 0 where it is not reported.
 fn peak_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
+    cohesion_io::peak_rss_kib().unwrap_or(0)
 }
 
 fn mib(kib: u64) -> Cell {
