@@ -7,13 +7,16 @@
 //! * [`table`]: one table type printed aligned to the terminal, or written as CSV or JSON
 //!   (`-` meaning standard output), following the conventions of DESIGN §2.
 //! * [`process`]: the process's own peak memory, for profiles and benchmarks.
+//! * [`huge_pages`]: a global allocator that backs large blocks with transparent huge pages.
 
 pub mod atomic;
 pub mod error;
+pub mod huge_pages;
 pub mod process;
 pub mod table;
 
 pub use atomic::{write_atomic, AtomicDir};
 pub use error::{Error, Result};
+pub use huge_pages::HugePageAlloc;
 pub use process::peak_rss_kib;
 pub use table::{Cell, Table};

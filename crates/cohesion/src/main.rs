@@ -8,6 +8,11 @@ mod page;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// Large blocks (agent state, ties, partner views) on huge pages: fewer TLB misses in the
+/// model's random reads.
+#[global_allocator]
+static ALLOCATOR: cohesion_io::HugePageAlloc = cohesion_io::HugePageAlloc;
+
 #[derive(Parser)]
 #[command(
     name = "cohesion",
