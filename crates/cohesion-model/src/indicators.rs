@@ -6,6 +6,7 @@
 use crate::agents::*;
 use crate::mechanisms::participation::is_lonely;
 use crate::params::Params;
+use crate::prefetch::prefetch;
 use crate::stats::*;
 use crate::synthesis::ABOVE_BASIC;
 use crate::world::{Peer, World};
@@ -226,60 +227,112 @@ pub fn group_names() -> Vec<String> {
     out
 }
 
-/// Slots per agent in the group table: up to seven groups (all, education, income quintile,
-/// age band, class, top 10 % or rest, top 1 %) and one byte of flags.
-const SLOTS: usize = 8;
-const FLAGS_SLOT: usize = SLOTS - 1;
-const NONE: u8 = u8::MAX;
-
-/// The groups agent i belongs to, as indices into [`group_names`], ended by `NONE`.
-fn memberships(w: &World, i: usize) -> [u8; SLOTS] {
-    let a = &w.agents;
-    let classes = w.calibration.synthesis.class.len();
-    let mut out = [NONE; SLOTS];
-    let mut k = 0;
-    let mut add = |g: usize| {
-        out[k] = g as u8;
-        k += 1;
-    };
-    add(0);
-    add(1 + a.edu[i].min(2) as usize);
-    let rank = w.income_rank[i];
-    add(4 + (1..5).filter(|&q| rank >= q as f32 / 5.0).count());
-    let age_band = match a.age[i] {
-        0..=17 => None,
-        18..=34 => Some(0),
-        35..=54 => Some(1),
-        55..=74 => Some(2),
-        _ => Some(3),
-    };
-    if let Some(b) = age_band {
-        add(9 + b);
-    }
-    if (a.class[i] as usize) < classes {
-        add(13 + a.class[i] as usize);
-    }
-    add(13 + classes + usize::from(rank < 0.9));
-    if rank >= 0.99 {
-        add(15 + classes);
-    }
-    out[FLAGS_SLOT] = a.flags[i];
-    out
+/// Agents in the same cell belong to the same groups. A cell is a combination of education
+/// (3), income quintile (5), age band (4, or under 18), class (or none) and top-income band
+/// (rest 90 %, top 10 % without the top 1 %, top 1 %): fewer than 2 048, so a cell and the
+/// owner flag fit in the low bits of a sort key, and a pass over a sorted order finds each
+/// agent's groups in a small table instead of a random read per agent.
+struct Cells {
+    classes: usize,
+    /// Each cell's groups, as indices into [`group_names`], ended by `NONE`.
+    groups: Vec<[u8; MAX_GROUPS]>,
 }
 
-fn groups_of(slots: &[u8; SLOTS]) -> impl Iterator<Item = usize> + '_ {
-    slots[..FLAGS_SLOT]
-        .iter()
-        .take_while(|&&g| g != NONE)
-        .map(|&g| g as usize)
+/// An agent is in at most seven groups: all, education, income quintile, age band, class,
+/// top 10 % or rest, top 1 %.
+const MAX_GROUPS: usize = 7;
+const NONE: u8 = u8::MAX;
+const AGE_BANDS: usize = 5;
+const TOP_BANDS: usize = 3;
+/// A cell code shifted left by one, with the owner flag in bit 0.
+type Code = u16;
+
+impl Cells {
+    fn new(w: &World) -> Cells {
+        let classes = w.calibration.synthesis.class.len();
+        let count = 3 * 5 * AGE_BANDS * (classes + 1) * TOP_BANDS;
+        assert!(
+            count < 1 << 15,
+            "cells must fit a u16 code with the owner bit"
+        );
+        let groups = (0..count)
+            .map(|cell| {
+                let (edu, quintile, age, class, top) = Cells::unpack(cell, classes);
+                let mut out = [NONE; MAX_GROUPS];
+                let mut k = 0;
+                let mut add = |g: usize| {
+                    out[k] = g as u8;
+                    k += 1;
+                };
+                add(0);
+                add(1 + edu);
+                add(4 + quintile);
+                if age < 4 {
+                    add(9 + age);
+                }
+                if class < classes {
+                    add(13 + class);
+                }
+                add(13 + classes + usize::from(top == 0));
+                if top == 2 {
+                    add(15 + classes);
+                }
+                out
+            })
+            .collect();
+        Cells { classes, groups }
+    }
+
+    fn unpack(cell: usize, classes: usize) -> (usize, usize, usize, usize, usize) {
+        let top = cell % TOP_BANDS;
+        let rest = cell / TOP_BANDS;
+        let class = rest % (classes + 1);
+        let rest = rest / (classes + 1);
+        let age = rest % AGE_BANDS;
+        let rest = rest / AGE_BANDS;
+        (rest / 5, rest % 5, age, class, top)
+    }
+
+    /// Agent i's cell and owner flag.
+    fn code(&self, w: &World, i: usize) -> Code {
+        let a = &w.agents;
+        let rank = w.income_rank[i];
+        let edu = a.edu[i].min(2) as usize;
+        let quintile = (1..5).filter(|&q| rank >= q as f32 / 5.0).count();
+        let age = match a.age[i] {
+            0..=17 => 4,
+            18..=34 => 0,
+            35..=54 => 1,
+            55..=74 => 2,
+            _ => 3,
+        };
+        let class = (a.class[i] as usize).min(self.classes);
+        let top = usize::from(rank >= 0.9) + usize::from(rank >= 0.99);
+        let cell = (((edu * 5 + quintile) * AGE_BANDS + age) * (self.classes + 1) + class)
+            * TOP_BANDS
+            + top;
+        (cell << 1 | usize::from(a.has(i, OWNER))) as Code
+    }
+
+    fn groups_of(&self, code: Code) -> impl Iterator<Item = usize> + '_ {
+        self.groups[(code >> 1) as usize]
+            .iter()
+            .take_while(|&&g| g != NONE)
+            .map(|&g| g as usize)
+    }
+}
+
+fn is_owner(code: Code) -> bool {
+    code & 1 == 1
 }
 
 /// The groups of DESIGN §4 and their members.
 pub fn groups(w: &World) -> Vec<(String, Vec<u32>)> {
+    let cells = Cells::new(w);
     let mut out: Vec<(String, Vec<u32>)> =
         group_names().into_iter().map(|g| (g, Vec::new())).collect();
     for i in 0..w.n() {
-        for g in groups_of(&memberships(w, i)) {
+        for g in cells.groups_of(cells.code(w, i)) {
             out[g].1.push(i as u32);
         }
     }
@@ -297,15 +350,25 @@ fn cohesion_index(values: &dyn Fn(&str) -> f64) -> f64 {
 }
 
 /// Each group's values in ascending order, from one pass over the population's order.
-fn spread(order: &[u64], slots: &[[u8; SLOTS]], sizes: &[usize]) -> Vec<Vec<f64>> {
+fn spread(order: &[u64], cells: &Cells, sizes: &[usize]) -> Vec<Vec<f64>> {
     let mut out: Vec<Vec<f64>> = sizes.iter().map(|&m| Vec::with_capacity(m)).collect();
     for &key in order {
         let value = key_value(key) as f64;
-        for g in groups_of(&slots[key_index(key)]) {
+        for g in cells.groups_of(key_code(key)) {
             out[g].push(value);
         }
     }
     out
+}
+
+/// Agents sorted by `value`, as `value bits << 32 | code`: agents with equal values are
+/// interchangeable in every order statistic, so the code can stand where the index would.
+fn sorted_by(codes: &[Code], value: impl Fn(usize) -> f32 + Sync) -> Vec<u64> {
+    sorted_tagged(codes.len(), value, |i| codes[i] as u32)
+}
+
+fn key_code(key: u64) -> Code {
+    key_index(key) as Code
 }
 
 /// Per-group sums and counts of the mean-type values, plus group sizes and owner counts.
@@ -361,10 +424,11 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
     let groups = names.len();
     // income-rank cut-offs of the bottom and top quintiles, for top–bottom contact
     let q = [0.2f32, 0.8f32];
-    let slots: Vec<[u8; SLOTS]> = (0..n)
+    let cells = Cells::new(w);
+    let codes: Vec<Code> = (0..n)
         .into_par_iter()
         .with_min_len(4096)
-        .map(|i| memberships(w, i))
+        .map(|i| cells.code(w, i))
         .collect();
     let peers = w.peers();
     let partial: Vec<Tally> = (0..n.div_ceil(TALLY_CHUNK))
@@ -372,11 +436,17 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
         .map(|c| {
             let mut t = Tally::new(groups);
             let first = c * TALLY_CHUNK;
-            let chunk = &slots[first..n.min(first + TALLY_CHUNK)];
-            for (i, agent) in (first..).zip(chunk) {
+            let chunk = &codes[first..n.min(first + TALLY_CHUNK)];
+            for (i, &code) in (first..).zip(chunk) {
+                // Partners are random reads: fetch a later agent's while this one is summed.
+                if i + 2 < n {
+                    for &j in w.ties.partners(i + 2) {
+                        prefetch(&peers[j as usize]);
+                    }
+                }
                 let values = agent_values(w, &peers, p, i, &q);
-                let owner = agent[FLAGS_SLOT] & OWNER != 0;
-                for g in groups_of(agent) {
+                let owner = is_owner(code);
+                for g in cells.groups_of(code) {
                     t.members[g] += 1;
                     t.owners[g] += usize::from(owner);
                     for (k, v) in values.iter().enumerate() {
@@ -400,26 +470,26 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
     // One sorted order at a time, so only one set of group lists is alive (memory at full
     // population scale); each group reads its members already in order.
     let (income_gini, income_s80s20): (Vec<f64>, Vec<f64>) = {
-        let order = sorted_keys(n, |i| a.income[i]);
-        let lists = spread(&order, &slots, &tally.members);
+        let order = sorted_by(&codes, |i| a.income[i]);
+        let lists = spread(&order, &cells, &tally.members);
         lists
             .par_iter()
             .map(|v| (gini_sorted(v), s80s20_sorted(v)))
             .unzip()
     };
     let (wealth_stats, owner_ratio): (Vec<(f64, f64)>, Vec<f64>) = {
-        let order = sorted_keys(n, |i| a.wealth[i]);
-        let lists = spread(&order, &slots, &tally.members);
+        let order = sorted_by(&codes, |i| a.wealth[i]);
+        let lists = spread(&order, &cells, &tally.members);
         let stats = lists
             .par_iter()
             .map(|v| (gini_sorted(v), top_share_sorted(v, 0.1)))
             .collect();
         drop(lists);
-        (stats, owner_renter_median_ratio(&order, &slots, &tally))
+        (stats, owner_renter_median_ratio(&order, &cells, &tally))
     };
     let opinion_stats: Vec<[f64; 5]> = {
-        let order = sorted_keys(n, |i| a.opinion[i]);
-        let lists = spread(&order, &slots, &tally.members);
+        let order = sorted_by(&codes, |i| a.opinion[i]);
+        let lists = spread(&order, &cells, &tally.members);
         lists
             .par_iter()
             .map(|op| {
@@ -433,7 +503,7 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
             })
             .collect()
     };
-    drop(slots);
+    drop(codes);
     let mut rows = Vec::new();
     let mut push = |group: &str, indicator: &'static str, value: f64| {
         rows.push(Row {
@@ -508,15 +578,15 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
 
 /// Median wealth of owners over that of renters per group, reading the nearest-rank medians
 /// off the population's wealth order (no per-group copies).
-fn owner_renter_median_ratio(order: &[u64], slots: &[[u8; SLOTS]], tally: &Tally) -> Vec<f64> {
+fn owner_renter_median_ratio(order: &[u64], cells: &Cells, tally: &Tally) -> Vec<f64> {
     let groups = tally.members.len();
     let target = |count: usize| ((count as f64 - 1.0) * 0.5).round() as usize;
     let mut seen = vec![[0usize; 2]; groups];
     let mut median = vec![[f64::NAN; 2]; groups];
     for &key in order {
-        let agent = &slots[key_index(key)];
-        let side = usize::from(agent[FLAGS_SLOT] & OWNER == 0);
-        for g in groups_of(agent) {
+        let code = key_code(key);
+        let side = usize::from(!is_owner(code));
+        for g in cells.groups_of(code) {
             let count = [tally.owners[g], tally.members[g] - tally.owners[g]][side];
             if seen[g][side] == target(count) {
                 median[g][side] = key_value(key) as f64;
@@ -591,5 +661,44 @@ mod name_tests {
             }
         }
         assert_eq!(groups, group_names());
+    }
+
+    #[test]
+    fn each_agent_is_in_exactly_the_groups_its_attributes_say() {
+        let (w, _) = crate::sim::small_world(3000, 5);
+        let cells = Cells::new(&w);
+        let names = group_names();
+        let a = &w.agents;
+        let mut seen_top1 = false;
+        for i in 0..w.n() {
+            let code = cells.code(&w, i);
+            assert_eq!(is_owner(code), a.has(i, OWNER));
+            let mine: Vec<&str> = cells.groups_of(code).map(|g| names[g].as_str()).collect();
+            let rank = w.income_rank[i];
+            let quintile = format!(
+                "income_q{}",
+                1 + (rank as f64 * 5.0).floor().min(4.0) as usize
+            );
+            let edu = ["edu_low", "edu_middle", "edu_high"][a.edu[i].min(2) as usize];
+            let mut expected = vec!["all", edu, quintile.as_str()];
+            let age = match a.age[i] {
+                18..=34 => Some("age_18_34"),
+                35..=54 => Some("age_35_54"),
+                55..=74 => Some("age_55_74"),
+                75.. => Some("age_75_plus"),
+                _ => None,
+            };
+            expected.extend(age);
+            let class = w.calibration.synthesis.class.get(a.class[i] as usize);
+            let class_name = class.map(|c| format!("class_{}", c.name));
+            expected.extend(class_name.as_deref());
+            expected.push(if rank >= 0.9 { "top10" } else { "rest90" });
+            if rank >= 0.99 {
+                expected.push("top1");
+                seen_top1 = true;
+            }
+            assert_eq!(mine, expected, "agent {i}");
+        }
+        assert!(seen_top1, "the test population reaches the top 1 %");
     }
 }

@@ -16,6 +16,7 @@ pub mod indicators;
 pub mod mechanisms;
 pub mod network;
 pub mod params;
+mod prefetch;
 pub mod rng;
 pub mod sim;
 pub mod stats;

@@ -73,6 +73,14 @@ impl Ties {
         self.partners(i).contains(&(j as u32))
     }
 
+    /// Fetch agent i's degree and row ahead of a [`Ties::link`] that will read them.
+    pub fn prefetch_row(&self, i: usize) {
+        use crate::prefetch::prefetch;
+        prefetch(&self.degree[i]);
+        prefetch(&self.partner[i * self.capacity]);
+        prefetch(&self.focus[i * self.capacity]);
+    }
+
     /// Add the tie i–j on both sides if both have room and it is new; returns whether added.
     pub fn link(&mut self, i: usize, j: usize, focus: Focus) -> bool {
         if i == j || !self.has_room(i) || !self.has_room(j) || self.connected(i, j) {

@@ -165,10 +165,19 @@ pub fn clusters_sorted(s: &[f64], gap: f64, min_share: f64) -> usize {
 /// `key bits << 32 | index` (one parallel sort of u64s; the value travels with the index, so a
 /// pass over the order reads no attribute). Decode with [`key_value`] and [`key_index`].
 pub fn sorted_keys(n: usize, key: impl Fn(usize) -> f32 + Sync) -> Vec<u64> {
+    sorted_tagged(n, key, |i| i as u32)
+}
+
+/// [`sorted_keys`] with any 32-bit tag in place of the index (ties broken by tag).
+pub fn sorted_tagged(
+    n: usize,
+    key: impl Fn(usize) -> f32 + Sync,
+    tag: impl Fn(usize) -> u32 + Sync,
+) -> Vec<u64> {
     use rayon::prelude::*;
     let mut keys: Vec<u64> = (0..n)
         .into_par_iter()
-        .map(|i| (ordered_bits(key(i)) as u64) << 32 | i as u64)
+        .map(|i| (ordered_bits(key(i)) as u64) << 32 | tag(i) as u64)
         .collect();
     keys.par_sort_unstable();
     keys

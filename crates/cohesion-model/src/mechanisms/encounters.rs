@@ -22,6 +22,7 @@
 use super::CHUNK;
 use crate::agents::{Agents, OPTOUT};
 use crate::params::Params;
+use crate::prefetch::prefetch;
 use crate::rng::{Purpose, Stream};
 use crate::world::World;
 use rayon::prelude::*;
@@ -207,20 +208,6 @@ pub fn month(w: &mut World, p: &Params, month: u64) {
                 *online = online.saturating_add(m.online as u16);
             },
         );
-}
-
-/// A hint to bring `x`'s cache line in; no effect on results.
-#[inline(always)]
-fn prefetch<T>(x: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch never faults and `x` is a valid reference.
-    #[allow(unused_unsafe)]
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = x;
 }
 
 /// Clear the yearly tallies.

@@ -22,6 +22,7 @@ use super::CHUNK;
 use crate::agents::{CLUB, EMPLOYED, VOLUNTEER, WITHDRAWN};
 use crate::network::Focus;
 use crate::params::Params;
+use crate::prefetch::prefetch;
 use crate::rng::{Purpose, Stream};
 use crate::world::{Peer, World};
 use rayon::prelude::*;
@@ -48,39 +49,73 @@ pub fn decay(w: &mut World, p: &Params) {
     let k = ties.capacity;
     let base = Stream::base(*seed, *step, Purpose::TieDecay);
     // Each agent compacts its own row in place; the decision for a pair is the same from
-    // both ends (pair-keyed stream, symmetric rate), so the network stays symmetric.
+    // both ends (pair-keyed stream, symmetric rate), so the network stays symmetric. Agents
+    // go in blocks so that a later agent's partners can be fetched while this one decides.
+    const BLOCK: usize = 256;
+    const AHEAD: usize = 2;
     ties.partner
-        .par_chunks_mut(k)
-        .zip(ties.focus.par_chunks_mut(k))
-        .zip(ties.degree.par_iter_mut())
+        .par_chunks_mut(k * BLOCK)
+        .zip(ties.focus.par_chunks_mut(k * BLOCK))
+        .zip(ties.degree.par_chunks_mut(BLOCK))
         .enumerate()
-        .with_min_len(CHUNK / 4)
-        .for_each(|(i, ((partners, foci), degree))| {
-            let mut kept = 0;
-            let me = &peers[i];
-            for slot in 0..*degree as usize {
-                let j = partners[slot] as usize;
-                let them = &peers[j];
-                let focus = Focus::from_u8(foci[slot]);
-                let mut rate = if focus.is_given() {
-                    let mean_ind = 0.5 * (me.individualism + them.individualism) as f64;
-                    p.decay_given
-                        * (1.0 + p.individualism_loosening * mean_ind)
-                        * (1.0 - 0.4 * p.policy_community)
-                } else {
-                    p.decay_elective
-                };
-                if closed_off(me, them) {
-                    rate += p.withdraw_closure / 3.0;
+        .with_min_len(CHUNK / 4 / BLOCK)
+        .for_each(|(block, ((partners, foci), degrees))| {
+            for a in 0..degrees.len() {
+                if let Some(&d) = degrees.get(a + AHEAD) {
+                    let first = (a + AHEAD) * k;
+                    for &j in &partners[first..first + d as usize] {
+                        prefetch(&peers[j as usize]);
+                    }
                 }
-                if !Stream::keyed(base, Stream::pair_id(i as u32, j as u32)).chance(rate) {
-                    partners[kept] = partners[slot];
-                    foci[kept] = foci[slot];
-                    kept += 1;
-                }
+                let i = block * BLOCK + a;
+                let row = a * k..(a + 1) * k;
+                decay_row(
+                    p,
+                    base,
+                    &peers,
+                    i,
+                    &mut partners[row.clone()],
+                    &mut foci[row],
+                    &mut degrees[a],
+                );
             }
-            *degree = kept as u8;
         });
+}
+
+/// Agent i's ties that survive the year, compacted to the front of its row.
+fn decay_row(
+    p: &Params,
+    base: u64,
+    peers: &[Peer],
+    i: usize,
+    partners: &mut [u32],
+    foci: &mut [u8],
+    degree: &mut u8,
+) {
+    let mut kept = 0;
+    let me = &peers[i];
+    for slot in 0..*degree as usize {
+        let j = partners[slot] as usize;
+        let them = &peers[j];
+        let focus = Focus::from_u8(foci[slot]);
+        let mut rate = if focus.is_given() {
+            let mean_ind = 0.5 * (me.individualism + them.individualism) as f64;
+            p.decay_given
+                * (1.0 + p.individualism_loosening * mean_ind)
+                * (1.0 - 0.4 * p.policy_community)
+        } else {
+            p.decay_elective
+        };
+        if closed_off(me, them) {
+            rate += p.withdraw_closure / 3.0;
+        }
+        if !Stream::keyed(base, Stream::pair_id(i as u32, j as u32)).chance(rate) {
+            partners[kept] = partners[slot];
+            foci[kept] = foci[slot];
+            kept += 1;
+        }
+    }
+    *degree = kept as u8;
 }
 
 fn focus_candidate(w: &World, peers: &[Peer], i: usize, s: &mut Stream) -> Option<(usize, Focus)> {
@@ -123,6 +158,52 @@ fn focus_candidate(w: &World, peers: &[Peer], i: usize, s: &mut Stream) -> Optio
     attends.then_some((j, focus))
 }
 
+/// The proposals agent i makes this year that their candidates accept, appended to `out`.
+fn propose(w: &World, peers: &[Peer], p: &Params, i: usize, out: &mut Vec<(u32, u32, u8)>) {
+    let n = w.n();
+    let a = &w.agents;
+    let me = &peers[i];
+    if me.degree as usize >= w.ties.capacity {
+        return;
+    }
+    let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::TieFormation);
+    let dividend = 1.0 + 0.5 * p.dividend_on * (a.outcomes[i] - a.outcomes_ref[i]) as f64;
+    let expected = p.proposals * w.behaviour[a.class[i] as usize].ties as f64 * dividend.max(0.0);
+    let count = expected.floor() as usize + usize::from(s.chance(expected.fract()));
+    let ind = a.individualism[i] as f64;
+    let bridging = p.policy_bridging * takeup(a, &w.behaviour, p, i);
+    for _ in 0..count {
+        let (j, focus, beta) = if s.chance(0.5 * bridging) {
+            let j = s.below(n);
+            if (peers[j].income_rank < 0.5) == (me.income_rank < 0.5) {
+                continue;
+            }
+            (j, Focus::Bridging, 0.3 * p.beta_focus)
+        } else if s.chance((p.individualism_reach * ind).min(0.95)) {
+            (s.below(n), Focus::Elective, p.beta_choice * (0.5 + ind))
+        } else {
+            match focus_candidate(w, peers, i, &mut s) {
+                Some((j, f)) => (j, f, p.beta_focus),
+                None => continue,
+            }
+        };
+        let them = &peers[j];
+        if j == i || them.degree as usize >= w.ties.capacity {
+            continue;
+        }
+        let mut accept = (-beta * distance(me, them)).exp();
+        if closed_off(me, them) {
+            accept *= 1.0 - p.withdraw_closure;
+        }
+        if s.chance(accept) {
+            out.push((i as u32, j as u32, focus as u8));
+        }
+    }
+}
+
+/// Agents per chunk of proposal generation.
+const PROPOSAL_CHUNK: usize = 1 << 12;
+
 pub fn form(w: &mut World, p: &Params) {
     let n = w.n();
     if n < 2 {
@@ -130,55 +211,26 @@ pub fn form(w: &mut World, p: &Params) {
     }
     let peers = w.peers();
     let wr = &*w;
-    let proposals: Vec<(u32, u32, u8)> = (0..n)
+    // Proposals per chunk of agents, joined in agent order (no allocation per agent).
+    let chunks: Vec<Vec<(u32, u32, u8)>> = (0..n.div_ceil(PROPOSAL_CHUNK))
         .into_par_iter()
-        .with_min_len(CHUNK / 4)
-        .flat_map_iter(|i| {
-            let a = &wr.agents;
+        .map(|c| {
             let mut out = Vec::new();
-            let me = &peers[i];
-            if me.degree as usize >= wr.ties.capacity {
-                return out;
-            }
-            let mut s = Stream::new(wr.seed, wr.step, i as u64, Purpose::TieFormation);
-            let dividend = 1.0 + 0.5 * p.dividend_on * (a.outcomes[i] - a.outcomes_ref[i]) as f64;
-            let expected =
-                p.proposals * wr.behaviour[a.class[i] as usize].ties as f64 * dividend.max(0.0);
-            let count = expected.floor() as usize + usize::from(s.chance(expected.fract()));
-            let ind = a.individualism[i] as f64;
-            let bridging = p.policy_bridging * takeup(a, &wr.behaviour, p, i);
-            for _ in 0..count {
-                let (j, focus, beta) = if s.chance(0.5 * bridging) {
-                    let j = s.below(n);
-                    if (peers[j].income_rank < 0.5) == (me.income_rank < 0.5) {
-                        continue;
-                    }
-                    (j, Focus::Bridging, 0.3 * p.beta_focus)
-                } else if s.chance((p.individualism_reach * ind).min(0.95)) {
-                    (s.below(n), Focus::Elective, p.beta_choice * (0.5 + ind))
-                } else {
-                    match focus_candidate(wr, &peers, i, &mut s) {
-                        Some((j, f)) => (j, f, p.beta_focus),
-                        None => continue,
-                    }
-                };
-                let them = &peers[j];
-                if j == i || them.degree as usize >= wr.ties.capacity {
-                    continue;
-                }
-                let mut accept = (-beta * distance(me, them)).exp();
-                if closed_off(me, them) {
-                    accept *= 1.0 - p.withdraw_closure;
-                }
-                if s.chance(accept) {
-                    out.push((i as u32, j as u32, focus as u8));
-                }
+            for i in c * PROPOSAL_CHUNK..n.min((c + 1) * PROPOSAL_CHUNK) {
+                propose(wr, &peers, p, i, &mut out);
             }
             out
         })
         .collect();
-    // Accept in agent order, each only while both sides have room.
-    for (i, j, f) in proposals {
+    // Accept in agent order, each only while both sides have room. The candidate's row is
+    // a random read: fetch it a few proposals ahead.
+    const AHEAD: usize = 8;
+    let proposals = chunks.iter().flatten();
+    let mut ahead = proposals.clone().skip(AHEAD);
+    for &(i, j, f) in proposals {
+        if let Some(&(_, later, _)) = ahead.next() {
+            w.ties.prefetch_row(later as usize);
+        }
         w.ties.link(i as usize, j as usize, Focus::from_u8(f));
     }
 }
