@@ -43,6 +43,8 @@ pub enum Purpose {
     ClassicSetup,
     /// Activation order and draws of a classic benchmark model's step.
     ClassicStep,
+    /// The users an online platform samples each month as its candidates.
+    Platform,
 }
 
 #[derive(Clone, Debug)]
