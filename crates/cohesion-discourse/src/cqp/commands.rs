@@ -263,6 +263,9 @@ fn count(p: &mut Parser, name: String) -> Result<Command> {
     let on = word(p) == Some("on");
     if on {
         p.i += 1;
+        if matches!(word(p), None | Some("cut")) {
+            return Err(p.err("an anchor after `on`, such as `matchend` or `match[-1]`"));
+        }
     }
     let (from, to) = if on || word(p).is_some_and(|w| w != "cut") {
         let from = point(p)?;

@@ -291,6 +291,10 @@ fn errors_name_the_position_and_what_was_expected() {
             "at 34: expected `,`, an attribute or `;`",
         ),
         (r#"W = "Wij"; size W W"#, "at 19: expected `;` after `size NAME`"),
+        (
+            r#"W = "Wij"; count W by word on cut 2"#,
+            "at 31: expected an anchor after `on`",
+        ),
     ];
     for (q, want) in cases {
         let e = error(&c, q);
