@@ -295,6 +295,9 @@ pub struct QueryArgs {
     /// script's `set MatchingStrategy …;` overrides it).
     #[arg(long, value_enum, default_value = "shortest")]
     pub strategy: crate::cqp::Strategy,
+    /// Context tokens on each side of the lines that a script's `cat` prints.
+    #[arg(long, default_value_t = 8)]
+    pub window: u32,
     #[command(flatten)]
     pub out: Output,
 }
@@ -453,6 +456,9 @@ pub fn run(args: &CorpusArgs) -> Result<()> {
             };
             emit(&ops::keyness::keyness(&c, &target, &reference, &o)?, &a.out)
         }
+        CorpusCommand::Query(a) if crate::cqp::script::has_output_commands(&a.cqp) => {
+            run_report_script(a)
+        }
         CorpusCommand::Query(a) => {
             let c = Corpus::open(&a.corpus)?;
             let t = match (&a.by, &a.count) {
@@ -501,6 +507,43 @@ pub fn run(args: &CorpusArgs) -> Result<()> {
             emit(&r.table(), &a.out)
         }
     }
+}
+
+/// A script with output commands: each command's table in order on the terminal, the last
+/// statement's table (a command's, or the final query's matches) also to `--csv`/`--json`.
+/// When one of those takes standard output, only the last table is written there.
+fn run_report_script(a: &QueryArgs) -> Result<()> {
+    if a.by.is_some() || a.count.is_some() {
+        return Err(cohesion_io::Error::input(
+            "--by and --count apply to a plain query; in a script with output commands use \
+             `group` or `count` instead",
+        ));
+    }
+    let c = Corpus::open(&a.corpus)?;
+    let o = crate::cqp::ScriptOptions {
+        strategy: a.strategy,
+        limit: a.limit,
+        window: a.window,
+        reports_last: true,
+    };
+    let mut out = crate::cqp::run_script_with(&c, &a.cqp, &o)?;
+    let final_command = if out.ends_with_report {
+        out.reports.pop()
+    } else {
+        None
+    };
+    let last = match final_command {
+        Some(r) => r.table,
+        None => ops::distribution::matches_table(&c, &out.matches, &out.labels)?,
+    };
+    let to_stdout = |p: &Option<PathBuf>| p.as_ref().is_some_and(|p| p.as_os_str() == "-");
+    if !to_stdout(&a.out.csv) && !to_stdout(&a.out.json) {
+        for r in &out.reports {
+            print!("{}", r.table.aligned(3));
+            println!();
+        }
+    }
+    emit(&last, &a.out)
 }
 
 fn run_cda(a: &CdaArgs) -> Result<()> {

@@ -315,3 +315,66 @@ fn query_scripts_and_the_matching_strategy_on_the_command_line() {
     );
     std::fs::remove_dir_all(d).unwrap();
 }
+
+#[test]
+fn output_commands_in_query_scripts() {
+    let d = scratch("reports");
+    let ws = d.join("ws").display().to_string();
+    let json = d.join("r.json").display().to_string();
+    let csv = d.join("r.csv").display().to_string();
+    corpus(&[
+        "import",
+        "--format",
+        "text",
+        &fixture("transcripts/workshop.txt"),
+        "--out",
+        &ws,
+    ])
+    .unwrap();
+    let rows = |args: &[&str]| -> Vec<serde_json::Value> {
+        let mut v = vec!["query", ws.as_str()];
+        v.extend_from_slice(args);
+        v.extend_from_slice(&["--json", json.as_str()]);
+        corpus(&v).unwrap();
+        let j: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        j.as_array().unwrap().clone()
+    };
+    // The script's `count` agrees with the `--count` option on the same query.
+    let q = r#"[lower="wij|we|ze|zij"] [word!="[.,]"]"#;
+    let by_option = rows(&[q, "--count", "lower"]);
+    let by_script = rows(&[&format!("A = {q}; count A by lower")]);
+    assert!(!by_option.is_empty());
+    assert_eq!(by_option.len(), by_script.len());
+    for (o, s) in by_option.iter().zip(&by_script) {
+        assert_eq!(o["lower"], s["lower"]);
+        assert_eq!(o["hits"], s["freq"]);
+    }
+    // The last output command goes to --json; a final query's matches do when it ends the
+    // script.
+    let size = rows(&[r#"A = [lower="wij"]; count A by word; size A"#]);
+    let n = size[0]["size"].as_i64().unwrap();
+    let matches = rows(&[r#"A = [lower="wij"]; size A; A"#]);
+    assert_eq!(matches.len() as i64, n);
+    let cat = rows(&[r#"A = [lower="wij"]; cat A 0 1"#, "--window", "1"]);
+    assert_eq!(cat.len(), 2.min(n as usize));
+    assert_eq!(cat[0]["match"].as_str().unwrap().to_lowercase(), "wij");
+    corpus(&[
+        "query",
+        &ws,
+        r#"A = [lower="wij"] []; tabulate A match, matchend word"#,
+        "--csv",
+        &csv,
+    ])
+    .unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("match,matchend word\n"), "{text}");
+    assert_eq!(text.lines().count() as i64, n + 1);
+    // Options for plain queries are refused with output commands; errors exit with 2.
+    let e = corpus(&["query", &ws, r#"A = "wij"; size A"#, "--by", "speaker"]).unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    let e = corpus(&["query", &ws, r#"A = "wij"; group A nothing"#]).unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    assert!(e.message().contains("at 20: expected an attribute"), "{e}");
+    std::fs::remove_dir_all(d).unwrap();
+}

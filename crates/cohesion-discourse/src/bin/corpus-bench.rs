@@ -16,8 +16,10 @@ use cohesion_discourse::rng::Rng;
 use cohesion_discourse::subcorpus::Spans;
 use cohesion_discourse::tokenise::Lang;
 use cohesion_io::{Error, Result, Table};
+use std::cell::OnceCell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::Instant;
 
 fn arg(args: &[String], name: &str) -> Option<String> {
@@ -191,7 +193,10 @@ fn run(args: &[String]) -> Result<()> {
         ms.into(),
         format!("{} tokens", c.len()).into(),
     ]);
-    for op in operations(&c)? {
+    // Warm runs pick the query words before the clock starts, as before.
+    let cell: Words = Rc::new(OnceCell::new());
+    words(&c, &cell)?;
+    for op in operations(&c, &cell)? {
         let (detail, ms) = time(&op.run)?;
         t.push(vec![op.label.into(), ms.into(), detail.into()]);
     }
@@ -213,9 +218,9 @@ struct Op<'c> {
     run: Box<dyn Fn() -> Result<String> + 'c>,
 }
 
-/// The operations on an open corpus, in the order of the benchmark table (the
-/// Python baseline runs the same list under the same labels).
-fn operations(c: &Corpus) -> Result<Vec<Op<'_>>> {
+/// The KWIC and collocate queries: the most frequent alphabetic type and the 1001st
+/// alphabetic type with 5–10 hits (lexicon order).
+fn query_words(c: &Corpus) -> Result<(String, String)> {
     let lower = c.attr("lower")?;
     let is_word = |id: u32| lower.str_of(id).chars().all(char::is_alphabetic);
     let frequent = (0..lower.types() as u32)
@@ -227,25 +232,48 @@ fn operations(c: &Corpus) -> Result<Vec<Op<'_>>> {
         .nth(1000)
         .or_else(|| (0..lower.types() as u32).find(|&i| is_word(i) && lower.freq(i) <= 10))
         .unwrap_or(frequent);
-    let fq = format!("[lower=\"{}\"]", lower.str_of(frequent));
-    let rq = format!("[lower=\"{}\"]", lower.str_of(rare));
+    Ok((
+        format!("[lower=\"{}\"]", lower.str_of(frequent)),
+        format!("[lower=\"{}\"]", lower.str_of(rare)),
+    ))
+}
+
+/// The query words, picked on first use and kept: in a fresh process only the operations
+/// that use them pay for the lexicon scan (the Python baseline does the same).
+type Words = Rc<OnceCell<(String, String)>>;
+
+fn words(c: &Corpus, cell: &Words) -> Result<(String, String)> {
+    if let Some(w) = cell.get() {
+        return Ok(w.clone());
+    }
+    let w = query_words(c)?;
+    let _ = cell.set(w.clone());
+    Ok(w)
+}
+
+/// The operations on an open corpus, in the order of the benchmark table (the
+/// Python baseline runs the same list under the same labels).
+fn operations<'c>(c: &'c Corpus, cell: &Words) -> Result<Vec<Op<'c>>> {
     let mut ops: Vec<Op> = Vec::new();
-    for (label, q, sort) in [
-        ("KWIC first page, rare word", rq, ops::kwic::Sort::None),
+    for (label, frequent, sort) in [
+        ("KWIC first page, rare word", false, ops::kwic::Sort::None),
         (
             "KWIC first page, most frequent word",
-            fq.clone(),
+            true,
             ops::kwic::Sort::None,
         ),
         (
             "KWIC first page sorted right, most frequent word",
-            fq.clone(),
+            true,
             ops::kwic::Sort::Right,
         ),
     ] {
+        let cell = cell.clone();
         ops.push(Op {
             label,
             run: Box::new(move || {
+                let (fq, rq) = words(c, &cell)?;
+                let q = if frequent { fq } else { rq };
                 let o = ops::kwic::KwicOptions {
                     window: 8,
                     sort,
@@ -258,9 +286,11 @@ fn operations(c: &Corpus) -> Result<Vec<Op<'_>>> {
             }),
         });
     }
+    let colloc_cell = cell.clone();
     ops.push(Op {
         label: "collocates (5L 5R), most frequent word",
         run: Box::new(move || {
+            let (fq, _) = words(c, &colloc_cell)?;
             let co = ops::colloc::CollocOptions {
                 attr: "lower".into(),
                 left: 5,
@@ -344,7 +374,7 @@ fn one_op(args: &[String]) -> Result<()> {
         return Ok(());
     }
     let label = need(args, "--op")?;
-    let ops = operations(&c)?;
+    let ops = operations(&c, &Rc::new(OnceCell::new()))?;
     let op = ops
         .iter()
         .find(|o| o.label == label)

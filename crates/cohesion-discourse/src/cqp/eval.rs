@@ -685,6 +685,20 @@ impl<'c> Matcher<'c> {
         }
         if let Some(toks) = self.fixed_tokens() {
             let (starts, to_check) = self.fixed_starts(&toks);
+            if to_check.is_empty() && self.labels.is_empty() && self.constraint.is_none() {
+                // The postings answered every test: each start is a match.
+                let (len, n) = (toks.len() as u64, self.corpus.len() as u64);
+                return Ok(starts
+                    .into_iter()
+                    .filter(|&s| s as u64 + len <= n)
+                    .take(limit.unwrap_or(usize::MAX))
+                    .map(|s| Match {
+                        start: s,
+                        end: s + len as u32,
+                        labels: vec![],
+                    })
+                    .collect());
+            }
             return self.collect(&starts, limit, |p| self.fixed_match_at(&to_check, &toks, p));
         }
         let at = |p: u32| self.match_at(p);
@@ -791,11 +805,13 @@ impl<'c> Matcher<'c> {
     /// Ascending starts `p - offset` for the positions `p` of the types in `set`.
     fn starts_of(&self, set: &IdSet, offset: u32) -> Vec<u32> {
         let a = self.attrs[set.attr];
-        let mut v: Vec<u32> = set
-            .ids
-            .iter()
-            .flat_map(|&id| a.postings(id).iter().filter_map(|&p| p.checked_sub(offset)))
-            .collect();
+        let total = set.ids.iter().map(|&id| a.postings(id).len()).sum();
+        let mut v: Vec<u32> = Vec::with_capacity(total);
+        v.extend(
+            set.ids
+                .iter()
+                .flat_map(|&id| a.postings(id).iter().filter_map(|&p| p.checked_sub(offset))),
+        );
         if set.ids.len() > 1 {
             v.sort_unstable();
         }

@@ -1,20 +1,26 @@
 //! A CQP-compatible query language: [`parse`] turns one query into a syntax tree with located
 //! errors, [`script`] reads scripts of named results, set operations, `expand`, `containing`,
-//! `meet` and the matching strategy, [`eval`] matches one query on a memory-mapped corpus,
-//! [`sets`] combines results, and [`run`] runs a script.
+//! `meet` and the matching strategy, [`commands`] the output commands (`size`, `cat`, `count`,
+//! `group`, `tabulate`), [`eval`] matches one query on a memory-mapped corpus, [`sets`]
+//! combines results, [`reports`] makes the output commands' tables, and [`run`] runs a
+//! script.
 
+pub mod commands;
 pub mod eval;
 pub mod lexicon;
 pub mod parse;
+pub mod reports;
 pub mod run;
 pub mod script;
 pub mod sets;
 pub mod value;
 
 pub use eval::Match;
-pub use run::{run_query, run_script, Outcome};
+pub use run::{run_query, run_script, run_script_with, Outcome, Report, ScriptOptions};
 pub use script::Strategy;
 
+#[cfg(test)]
+mod report_tests;
 #[cfg(test)]
 mod script_tests;
 #[cfg(test)]

@@ -2,7 +2,9 @@
 //!
 //! ```text
 //! script    := statement { ";" statement } [";"]
-//! statement := NAME "=" expr | "set" "MatchingStrategy" ("shortest"|"longest") | expr
+//! statement := NAME "=" expr | "set" "MatchingStrategy" ("shortest"|"longest") | command
+//!            | expr
+//! command   := ("size"|"cat"|"count"|"group"|"tabulate") NAME …   (see [`super::commands`])
 //! expr      := setop | chain
 //! setop     := ("intersect"|"inter"|"union"|"join"|"diff"|"difference") operand operand
 //! operand   := NAME | region | meet | "(" expr ")"
@@ -16,6 +18,7 @@
 //! `within STRUCT` and `within <STRUCT …/>` right after a pattern bound the matcher (a match
 //! never leaves the region); any other `within` filters whole matches afterwards.
 
+use super::commands::{self, Command, COMMANDS};
 use super::parse::{describe, perr, Node, Parser, Query, Tok, Value};
 use cohesion_io::Result;
 
@@ -95,6 +98,12 @@ pub enum Stmt {
     Assign(String, Expr),
     Strategy(Strategy),
     Show(Expr),
+    /// An output command, its text as written, and its character position.
+    Output {
+        command: Command,
+        text: String,
+        at: usize,
+    },
 }
 
 const KEYWORDS: &[&str] = &[
@@ -124,6 +133,7 @@ fn set_op(w: &str) -> Option<SetOp> {
 struct ScriptParser {
     p: Parser,
     names: Vec<String>,
+    chars: Vec<char>,
 }
 
 impl ScriptParser {
@@ -157,6 +167,19 @@ impl ScriptParser {
             let e = self.expr()?;
             self.names.push(n.clone());
             return Ok(Stmt::Assign(n, e));
+        }
+        if let (Some(Tok::Ident(w)), Some(Tok::Ident(_))) = (self.p.peek(), self.p.peek2()) {
+            if COMMANDS.contains(&w.as_str()) {
+                let at = self.p.toks[self.p.i].0;
+                let command = commands::command(&mut self.p, &self.names)?;
+                let end = self.p.toks.get(self.p.i).map_or(self.p.end, |(p, _)| *p);
+                let text: String = self.chars[at..end].iter().collect();
+                return Ok(Stmt::Output {
+                    command,
+                    text: text.trim_end().to_string(),
+                    at,
+                });
+            }
         }
         Ok(Stmt::Show(self.expr()?))
     }
@@ -365,6 +388,7 @@ pub fn parse_script(q: &str) -> Result<Vec<Stmt>> {
     let mut sp = ScriptParser {
         p: Parser::new(q)?,
         names: Vec::new(),
+        chars: q.chars().collect(),
     };
     let mut stmts = Vec::new();
     loop {
@@ -389,4 +413,9 @@ pub fn parse_script(q: &str) -> Result<Vec<Stmt>> {
         Some(Stmt::Strategy(_)) => Err(sp.p.err("a query after `set MatchingStrategy …`")),
         Some(_) => Ok(stmts),
     }
+}
+
+/// Whether a script has output commands (`count`, `cat`, …); false for one that does not parse.
+pub fn has_output_commands(q: &str) -> bool {
+    parse_script(q).is_ok_and(|stmts| stmts.iter().any(|s| matches!(s, Stmt::Output { .. })))
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 // s[Zij5 willen6 dat7 niet8 .9]; u Bas: s[Wij10 kunnen11 het12 .13] s[Wij14 moeten15
 // wachten16 .17]. Text b (2022-07-12) — u Cor: s[Ons18 land19 moet20 sterker21 .22]
 // s[Wij23 moeten24 wij25 helpen26 .27].
-fn corpus() -> (Corpus, PathBuf) {
+pub(super) fn corpus() -> (Corpus, PathBuf) {
     let docs = [
         ("a", "2019-05-16", "Anna (burger): Wij moeten nu werken. Zij willen dat niet.\nBas (expert): Wij kunnen het. Wij moeten wachten."),
         ("b", "2022-07-12", "Cor (burger): Ons land moet sterker. Wij moeten wij helpen."),

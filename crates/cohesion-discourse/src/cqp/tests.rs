@@ -135,6 +135,27 @@ mod fuzz {
             }
         }
 
+        /// Plain token sequences, answered from the postings, match exactly where the
+        /// backtracking matcher does.
+        #[test]
+        fn sequences_from_postings_equal_the_matcher(
+            toks in proptest::collection::vec(prop_oneof![
+                Just("[]"), Just("\"wij\""), Just("[lower=\"wij|zij\"]"), Just("\"moeten\""),
+                Just("[lower!=\"wij\"]"), Just("[lower=\"m.*\"]"), Just("\".\""),
+            ], 1..5),
+        ) {
+            let (c, dir) = transcripts(&[
+                ("a", "A (x): wij moeten nu. zij moeten ook wij.\nB (y): Wij moeten? Ja wij."),
+                ("b", "C (z): moeten wij zij. mij"),
+            ]);
+            let q = toks.join(" ");
+            let m = super::super::eval::Matcher::new(&c, &parse(&q).unwrap()).unwrap();
+            let fast = m.find_all(None).unwrap();
+            let slow: Vec<_> = (0..c.len()).filter_map(|p| m.match_at(p).unwrap()).collect();
+            std::fs::remove_dir_all(dir).unwrap();
+            prop_assert_eq!(fast, slow, "{}", q);
+        }
+
         /// Queries built from the grammar's pieces never panic the evaluator.
         #[test]
         fn evaluator_never_panics(parts in proptest::collection::vec(prop_oneof![

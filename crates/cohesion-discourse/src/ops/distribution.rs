@@ -73,7 +73,11 @@ pub fn matches(
     strategy: Strategy,
 ) -> Result<Table> {
     let out = run_script(corpus, query, strategy, limit)?;
-    let (hits, labels) = (out.matches, out.labels);
+    matches_table(corpus, &out.matches, &out.labels)
+}
+
+/// The table of [`matches`] for matches already found.
+pub fn matches_table(corpus: &Corpus, hits: &[Match], labels: &[String]) -> Result<Table> {
     let word = corpus.attr("word")?;
     let texts = corpus.structure("text")?;
     let utts = corpus.structure("u")?;
@@ -86,7 +90,7 @@ pub fn matches(
     ];
     cols.extend(labels.iter().map(|l| format!("label_{l}")));
     let mut t = Table::new(cols);
-    for h in &hits {
+    for h in hits {
         let id = |s: &crate::index::open::Structure| -> Result<String> {
             Ok(match s.find(h.start) {
                 Some(i) => s.value(i, "id")?.to_string(),

@@ -1,9 +1,11 @@
 //! Word lists (frequency, range, dispersion) and n-grams.
 
+use super::dispersion;
 use crate::index::open::Corpus;
 use crate::stats::juilland_d;
 use crate::subcorpus::Spans;
 use cohesion_io::{Result, Table};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 pub struct WordlistOptions {
@@ -15,65 +17,56 @@ pub struct WordlistOptions {
 }
 
 /// Frequency, per-million rate, range (number of texts), Juilland's D over equal parts and
-/// Gries' DP over texts, for every type with at least `min_freq` hits in `spans`.
+/// Gries' DP over texts, for every type with at least `min_freq` hits in `spans`; most frequent
+/// first, then by string. On the whole corpus the counts come from the postings of the types
+/// shown ([`dispersion::from_postings`]); on a subcorpus from a scan of its tokens.
 pub fn wordlist(corpus: &Corpus, spans: &Spans, o: &WordlistOptions) -> Result<Table> {
+    let texts = corpus.structure("text")?;
+    let whole = *spans == Spans::all(corpus) && !texts.is_empty();
+    wordlist_with(corpus, spans, o, whole)
+}
+
+fn wordlist_with(
+    corpus: &Corpus,
+    spans: &Spans,
+    o: &WordlistOptions,
+    from_postings: bool,
+) -> Result<Table> {
     let a = corpus.attr(&o.attr)?;
-    let ids = a.ids();
     let texts = corpus.structure("text")?;
     let size = spans.size().max(1);
     let parts = o.parts.max(2);
-    let types = a.types();
-    // Pass 1: frequency and per-part counts (dense: types × parts), no hashing.
-    let mut freq = vec![0u64; types];
-    let mut per_part = vec![0u32; types * parts];
-    for (k, pos) in spans.positions().enumerate() {
-        let id = ids[pos as usize] as usize;
-        freq[id] += 1;
-        per_part[id * parts + (k as u64 * parts as u64 / size) as usize] += 1;
+    enum Source {
+        Scan(dispersion::Scan),
+        Postings(dispersion::Texts),
     }
-    // Pass 2, text by text: range, and DP accumulated as
-    // DP = ½ (1 + Σ_{texts with v > 0} (|v/f − s| − s)), which equals ½ Σ_texts |v/f − s|
-    // because texts without the type contribute s each and all s sum to 1.
-    let mut range = vec![0u32; types];
-    let mut dp_acc = vec![0f64; types];
-    let mut count = vec![0u32; types];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut flush = |touched: &mut Vec<u32>, count: &mut [u32], text_size: u64| {
-        let s = text_size as f64 / size as f64;
-        for &id in touched.iter() {
-            let v = count[id as usize] as f64;
-            range[id as usize] += 1;
-            dp_acc[id as usize] += (v / freq[id as usize] as f64 - s).abs() - s;
-            count[id as usize] = 0;
-        }
-        touched.clear();
+    let source = if from_postings {
+        Source::Postings(dispersion::Texts::new(texts, corpus.len()))
+    } else {
+        Source::Scan(dispersion::Scan::new(
+            a.ids(),
+            a.types(),
+            texts,
+            spans,
+            parts,
+        ))
     };
-    let (mut ti, mut in_text, mut walk) = (usize::MAX, 0u64, 0usize);
-    for pos in spans.positions() {
-        // Positions ascend, so the text is found by walking forward.
-        while walk + 1 < texts.len() && texts.span(walk).1 <= pos {
-            walk += 1;
-        }
-        let t = walk;
-        if t != ti {
-            flush(&mut touched, &mut count, in_text);
-            (ti, in_text) = (t, 0);
-        }
-        let id = ids[pos as usize];
-        if count[id as usize] == 0 {
-            touched.push(id);
-        }
-        count[id as usize] += 1;
-        in_text += 1;
-    }
-    flush(&mut touched, &mut count, in_text);
-    let mut rows: Vec<(u32, u64)> = freq
-        .iter()
-        .enumerate()
-        .filter(|(_, &f)| f >= o.min_freq.max(1))
-        .map(|(i, &f)| (i as u32, f))
+    let freq = |id: u32| match &source {
+        Source::Scan(s) => s.freq[id as usize],
+        Source::Postings(_) => a.freq(id),
+    };
+    let mut rows: Vec<(u32, u64)> = (0..a.types() as u32)
+        .map(|id| (id, freq(id)))
+        .filter(|&(_, f)| f >= o.min_freq.max(1))
         .collect();
-    rows.sort_by(|x, y| y.1.cmp(&x.1).then(a.str_of(x.0).cmp(a.str_of(y.0))));
+    // The lexicon is sorted bytewise, so id order is string order.
+    let order = |x: &(u32, u64), y: &(u32, u64)| y.1.cmp(&x.1).then(x.0.cmp(&y.0));
+    let top = o.top.unwrap_or(usize::MAX).min(rows.len());
+    if top > 0 && top < rows.len() {
+        rows.select_nth_unstable_by(top - 1, order);
+        rows.truncate(top);
+    }
+    rows.sort_unstable_by(order);
     let mut t = Table::new([
         "rank",
         "type",
@@ -83,24 +76,24 @@ pub fn wordlist(corpus: &Corpus, spans: &Spans, o: &WordlistOptions) -> Result<T
         "juilland_d",
         "dp",
     ]);
-    for (rank, (id, f)) in rows
-        .into_iter()
-        .take(o.top.unwrap_or(usize::MAX))
-        .enumerate()
-    {
-        let i = id as usize;
-        let pv: Vec<f64> = per_part[i * parts..(i + 1) * parts]
-            .iter()
-            .map(|&c| c as f64)
-            .collect();
+    // Types are independent: their dispersions are computed on all cores, in row order.
+    let dispersions: Vec<dispersion::Dispersion> = rows
+        .par_iter()
+        .map(|&(id, _)| match &source {
+            Source::Scan(s) => s.get(id),
+            Source::Postings(tx) => dispersion::from_postings(a, id, tx, parts),
+        })
+        .collect();
+    for (rank, ((id, f), d)) in rows.into_iter().zip(dispersions).enumerate() {
+        let pv: Vec<f64> = d.parts.iter().map(|&c| c as f64).collect();
         t.push(vec![
             (rank + 1).into(),
             a.str_of(id).into(),
             (f as i64).into(),
             (f as f64 * 1e6 / size as f64).into(),
-            range[i].into(),
+            d.range.into(),
             juilland_d(&pv).into(),
-            (0.5 * (1.0 + dp_acc[i])).into(),
+            (0.5 * (1.0 + d.dp_sum)).into(),
         ]);
     }
     Ok(t)
@@ -220,6 +213,39 @@ mod tests {
         let expected = crate::stats::gries_dp(&[2.0, 0.0, 1.0], &[3.0, 2.0, 1.0]);
         assert!((dp - expected).abs() < 1e-12, "{dp} vs {expected}");
         assert_eq!(wij[4], Cell::Int(2));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// The whole corpus' word list from postings equals the token scan, number for number,
+    /// with a top-N cut, texts of different sizes and parts that split texts.
+    #[test]
+    fn postings_and_scan_give_identical_word_lists() {
+        let (c, dir) = transcripts(&[
+            ("a", "A (x): wij en wij. zij doen het niet."),
+            ("b", "B (x): zij en"),
+            ("c", "C (x): wij\nD (y): en zij en wij doen het samen. ja."),
+            ("d", "E (x): niemand"),
+        ]);
+        for (parts, top, min_freq) in [
+            (2, None, 1),
+            (3, Some(4), 1),
+            (7, Some(2), 2),
+            (10, None, 3),
+        ] {
+            for attr in ["lower", "word"] {
+                let o = WordlistOptions {
+                    attr: attr.into(),
+                    min_freq,
+                    top,
+                    parts,
+                };
+                let all = Spans::all(&c);
+                let fast = wordlist_with(&c, &all, &o, true).unwrap();
+                let scan = wordlist_with(&c, &all, &o, false).unwrap();
+                assert!(!fast.rows.is_empty());
+                assert_eq!(fast.rows, scan.rows, "parts {parts}, top {top:?}, {attr}");
+            }
+        }
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -1,10 +1,11 @@
 //! Keyness of a target subcorpus against a reference subcorpus (the rest of the corpus by
 //! default) or against a reference frequency list such as wordfreq's Dutch list.
 
-use crate::index::open::Corpus;
+use crate::index::open::{Attribute, Corpus};
 use crate::stats::{chi2_p1, Keyness};
 use crate::subcorpus::Spans;
 use cohesion_io::{Error, Result, Table};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -84,6 +85,49 @@ pub fn read_reference_list(path: &Path, nominal_size: f64) -> Result<(HashMap<St
     }
 }
 
+/// Each type's frequency inside `spans`: from the postings (two binary searches per type and
+/// span) when the subcorpus is a few long spans, such as halves of the corpus; otherwise by
+/// reading its tokens. Both give the same counts.
+pub fn type_counts(a: &Attribute, spans: &Spans) -> Vec<u64> {
+    let searches = a.types() as u64 * spans.0.len() as u64;
+    if searches.saturating_mul(16) < spans.size() {
+        counts_from_postings(a, spans)
+    } else {
+        counts_by_scan(a, spans)
+    }
+}
+
+fn counts_by_scan(a: &Attribute, spans: &Spans) -> Vec<u64> {
+    let ids = a.ids();
+    let mut f = vec![0u64; a.types()];
+    for p in spans.positions() {
+        f[ids[p as usize] as usize] += 1;
+    }
+    f
+}
+
+fn counts_from_postings(a: &Attribute, spans: &Spans) -> Vec<u64> {
+    (0..a.types() as u32)
+        .into_par_iter()
+        .map(|id| {
+            let post = a.postings(id);
+            spans
+                .0
+                .iter()
+                .map(|&(from, to)| {
+                    // Spans reaching the corpus' ends need no search on that side.
+                    let before = |x: u32| match x {
+                        0 => 0,
+                        x if post.last().is_none_or(|&l| l < x) => post.len(),
+                        x => post.partition_point(|&p| p < x),
+                    };
+                    (before(to) - before(from)) as u64
+                })
+                .sum()
+        })
+        .collect()
+}
+
 pub fn keyness(
     corpus: &Corpus,
     target: &Spans,
@@ -91,17 +135,15 @@ pub fn keyness(
     o: &KeynessOptions,
 ) -> Result<Table> {
     let a = corpus.attr(&o.attr)?;
-    let ids = a.ids();
-    let count = |spans: &Spans| {
-        let mut f = vec![0u64; a.types()];
-        for p in spans.positions() {
-            f[ids[p as usize] as usize] += 1;
-        }
-        f
-    };
+    let count = |spans: &Spans| type_counts(a, spans);
     let ft = count(target);
     let c = target.size() as f64;
-    let (fr, d): (Box<dyn Fn(u32) -> f64>, f64) = match reference {
+    let (fr, d): (Box<dyn Fn(u32) -> f64 + Sync>, f64) = match reference {
+        // The rest of the corpus (the default): its counts are the totals minus the target's.
+        Reference::Spans(s) if *s == target.complement(corpus) => (
+            Box::new(|id| (a.freq(id) - ft[id as usize]) as f64),
+            s.size() as f64,
+        ),
         Reference::Spans(s) => {
             let f = count(s);
             (Box::new(move |id| f[id as usize] as f64), s.size() as f64)
@@ -116,26 +158,39 @@ pub fn keyness(
             "keyness needs a non-empty target and reference",
         ));
     }
-    let mut rows = Vec::new();
-    for id in 0..a.types() as u32 {
-        let k = Keyness {
-            a: ft[id as usize] as f64,
-            b: fr(id),
-            c,
-            d,
-        };
-        if k.a + k.b < o.min_freq as f64 || k.a < 1.0 && !o.negative {
-            continue;
-        }
-        let positive = k.a / c >= k.b / d;
-        let ll = k.log_likelihood();
-        let p = chi2_p1(ll);
-        if (!positive && !o.negative) || p >= o.max_p || k.log_ratio().abs() < o.min_log_ratio {
-            continue;
-        }
-        rows.push((id, k, ll, p));
+    // Types are scored on all cores; `collect` keeps id order.
+    let mut rows: Vec<(u32, Keyness, f64, f64)> = (0..a.types() as u32)
+        .into_par_iter()
+        .filter_map(|id| {
+            let k = Keyness {
+                a: ft[id as usize] as f64,
+                b: fr(id),
+                c,
+                d,
+            };
+            if k.a + k.b < o.min_freq as f64 || k.a < 1.0 && !o.negative {
+                return None;
+            }
+            let positive = k.a / c >= k.b / d;
+            let ll = k.log_likelihood();
+            let p = chi2_p1(ll);
+            if (!positive && !o.negative) || p >= o.max_p || k.log_ratio().abs() < o.min_log_ratio {
+                return None;
+            }
+            Some((id, k, ll, p))
+        })
+        .collect();
+    // Highest G² first, then by string: the lexicon is sorted bytewise, so id order is string
+    // order. Only the rows shown are sorted.
+    let order = |x: &(u32, Keyness, f64, f64), y: &(u32, Keyness, f64, f64)| {
+        y.2.total_cmp(&x.2).then(x.0.cmp(&y.0))
+    };
+    let top = o.top.unwrap_or(usize::MAX).min(rows.len());
+    if top > 0 && top < rows.len() {
+        rows.select_nth_unstable_by(top - 1, order);
+        rows.truncate(top);
     }
-    rows.sort_by(|x, y| y.2.total_cmp(&x.2).then(a.str_of(x.0).cmp(a.str_of(y.0))));
+    rows.sort_unstable_by(order);
     let mut t = Table::new([
         "type",
         "freq_target",
@@ -149,7 +204,7 @@ pub fn keyness(
         "pct_diff",
         "simple_maths",
     ]);
-    for (id, k, ll, p) in rows.into_iter().take(o.top.unwrap_or(usize::MAX)) {
+    for (id, k, ll, p) in rows {
         t.push(vec![
             a.str_of(id).into(),
             k.a.into(),
@@ -228,6 +283,62 @@ mod tests {
         std::fs::write(&p, "de\tlots\n").unwrap();
         let e = read_reference_list(&p, 1e9).unwrap_err();
         assert!(e.message().contains(":1: field `frequency`"), "{e}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// Counting from the postings and reading the tokens agree on any set of spans.
+    #[test]
+    fn postings_counts_equal_scanned_counts() {
+        let (c, dir) = transcripts(&[
+            ("a", "A (x): wij en wij. zij doen het niet."),
+            ("b", "B (x): zij en\nC (y): wij doen het samen. ja. en nee."),
+        ]);
+        let a = c.attr("lower").unwrap();
+        let n = c.len();
+        let mut checked = 0;
+        for from in 0..n {
+            for to in from..=n {
+                for (x, y) in [(0, 0), (0, 1), (to, n), (to.saturating_add(2).min(n), n)] {
+                    let spans = if y > x && x >= to {
+                        Spans(vec![(from, to), (x, y)])
+                    } else {
+                        Spans(vec![(from, to)])
+                    };
+                    assert_eq!(
+                        counts_from_postings(a, &spans),
+                        counts_by_scan(a, &spans),
+                        "{spans:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100);
+        let half = Spans(vec![(0, n / 2)]);
+        assert_eq!(type_counts(a, &half), counts_by_scan(a, &half));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// The rest of the corpus as reference (counts = totals − target) gives the same table as
+    /// the same tokens given as other spans (counted).
+    #[test]
+    fn complement_reference_equals_counted_reference() {
+        let (c, dir) = transcripts(&[
+            ("a", "A (x): wij en wij. zij doen het niet. wij wij"),
+            (
+                "b",
+                "B (x): zij en\nC (y): wij doen het samen. ja. en nee. zij zij",
+            ),
+        ]);
+        let target = Spans::select(&c, "text.id=a").unwrap();
+        let rest = target.complement(&c);
+        assert_eq!(rest.0.len(), 1);
+        let (from, to) = rest.0[0];
+        let split = Spans(vec![(from, from + 3), (from + 3, to)]);
+        let by_complement = keyness(&c, &target, &Reference::Spans(rest.clone()), &opts()).unwrap();
+        let counted = keyness(&c, &target, &Reference::Spans(split), &opts()).unwrap();
+        assert!(by_complement.rows.len() > 3);
+        assert_eq!(by_complement.rows, counted.rows);
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

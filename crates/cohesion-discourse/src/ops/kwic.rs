@@ -1,7 +1,7 @@
 //! Keyword in context: matches of a CQP query with left and right context, sortable on the
 //! words to the left or right, paged.
 
-use crate::cqp::{run_script, Strategy};
+use crate::cqp::{run_script, Match, Strategy};
 use crate::index::open::Corpus;
 use cohesion_io::{Result, Table};
 use rayon::prelude::*;
@@ -36,15 +36,25 @@ pub struct Line {
     pub end: u32,
 }
 
-/// Sort keys compare `lower` ids: the lexicon is sorted bytewise, so id order is string order
-/// and sorting never touches the strings.
-fn sort_lines(corpus: &Corpus, lines: &mut [Line], sort: Sort, window: u32) -> Result<()> {
+/// The lines `first..first + count` of the concordance sorted by `sort`. Sort keys compare
+/// `lower` ids: the lexicon is sorted bytewise, so id order is string order and sorting never
+/// touches the strings. Only the lines up to the page are ordered: the rest is split off by a
+/// selection, which gives the same page as sorting everything because the full key (words,
+/// start, end) is unique.
+fn sorted_page(
+    corpus: &Corpus,
+    hits: &[Match],
+    sort: Sort,
+    window: u32,
+    first: usize,
+    count: usize,
+) -> Result<Vec<Line>> {
     let lower = corpus.attr("lower")?.ids();
     let n = corpus.len();
     // Fixed-size keys: no allocation per line, so sorting millions of lines stays cheap.
     const K: usize = 8;
     let w = window.min(K as u32);
-    let key = |l: &Line| -> [u32; K] {
+    let key = |l: &Match| -> [u32; K] {
         let mut k = [0u32; K];
         let mut put = |ps: &mut dyn Iterator<Item = u32>| {
             // Ids are shifted by one so that "no word" (0) sorts before every word.
@@ -60,25 +70,27 @@ fn sort_lines(corpus: &Corpus, lines: &mut [Line], sort: Sort, window: u32) -> R
         }
         k
     };
-    if sort != Sort::None {
-        // Keys are gathered and sorted on all cores; the full key (words, start, end) is
-        // unique, so the order does not depend on the thread count.
-        // The eight ids are packed into two u128s (big-endian order, so integer order is
-        // key order): two wide comparisons instead of a loop over eight.
-        let pack = |k: &[u32]| k.iter().fold(0u128, |acc, &x| acc << 32 | x as u128);
-        let mut keyed: Vec<(u128, u128, u32, u32)> = lines
-            .par_iter()
-            .map(|l| {
-                let k = key(l);
-                (pack(&k[..4]), pack(&k[4..]), l.start, l.end)
-            })
-            .collect();
-        keyed.par_sort_unstable();
-        for (slot, &(_, _, start, end)) in lines.iter_mut().zip(&keyed) {
-            *slot = Line { start, end };
-        }
+    // Keys are gathered on all cores. The eight ids are packed into two u128s (big-endian
+    // order, so integer order is key order): two wide comparisons instead of a loop over eight.
+    let pack = |k: &[u32]| k.iter().fold(0u128, |acc, &x| acc << 32 | x as u128);
+    let mut keyed: Vec<(u128, u128, u32, u32)> = hits
+        .par_iter()
+        .map(|l| {
+            let k = key(l);
+            (pack(&k[..4]), pack(&k[4..]), l.start, l.end)
+        })
+        .collect();
+    let wanted = first.saturating_add(count);
+    if wanted < keyed.len() {
+        keyed.select_nth_unstable(wanted);
+        keyed.truncate(wanted);
     }
-    Ok(())
+    keyed.par_sort_unstable();
+    Ok(keyed
+        .into_iter()
+        .skip(first)
+        .map(|(_, _, start, end)| Line { start, end })
+        .collect())
 }
 
 /// The concordance table for `query`, plus the total number of hits when known.
@@ -90,16 +102,19 @@ pub fn kwic(corpus: &Corpus, query: &str, o: &KwicOptions) -> Result<(Table, Opt
     let limit = (o.sort == Sort::None).then_some(wanted);
     let out = run_script(corpus, query, o.strategy, limit)?;
     let (hits, total) = (out.matches, out.total);
-    let mut lines: Vec<Line> = hits
-        .iter()
-        .map(|h| Line {
-            start: h.start,
-            end: h.end,
-        })
-        .collect();
-    sort_lines(corpus, &mut lines, o.sort, o.window)?;
     let first = (o.page.max(1) - 1) * o.page_size;
-    let page: Vec<Line> = lines.into_iter().skip(first).take(o.page_size).collect();
+    let page: Vec<Line> = if o.sort == Sort::None {
+        hits.iter()
+            .skip(first)
+            .take(o.page_size)
+            .map(|h| Line {
+                start: h.start,
+                end: h.end,
+            })
+            .collect()
+    } else {
+        sorted_page(corpus, &hits, o.sort, o.window, first, o.page_size)?
+    };
     Ok((lines_table(corpus, &page, o.window)?, total))
 }
 
@@ -176,6 +191,38 @@ mod tests {
             "a sequence is not counted for an unsorted page"
         );
         assert_eq!(t.rows[0][5], "d .".into());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// A page cut out by selection equals the same slice of the fully sorted concordance,
+    /// for every sort, page and page size, with many tied keys.
+    #[test]
+    fn selected_pages_equal_slices_of_the_full_sort() {
+        let (c, dir) = transcripts(&[
+            (
+                "a",
+                "Ann (x): wij zien b. wij zien a. wij doen c. zij zien b. zij zien b a.",
+            ),
+            (
+                "b",
+                "Ben (y): zien. zien zien a b. wij zien a a. jij zien c b a. zien",
+            ),
+        ]);
+        let (hits, _) = crate::cqp::run_query(&c, "\"zien\"", None).unwrap();
+        assert_eq!(hits.len(), 10);
+        for sort in [Sort::Left, Sort::Right, Sort::Match] {
+            for window in [1, 2, 8] {
+                let full = sorted_page(&c, &hits, sort, window, 0, usize::MAX).unwrap();
+                assert_eq!(full.len(), hits.len());
+                for size in 1..=hits.len() + 1 {
+                    for first in (0..=hits.len()).step_by(size) {
+                        let page = sorted_page(&c, &hits, sort, window, first, size).unwrap();
+                        let end = (first + size).min(full.len());
+                        assert_eq!(page, full[first..end], "{sort:?} w{window} {first}+{size}");
+                    }
+                }
+            }
+        }
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
