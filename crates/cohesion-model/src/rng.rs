@@ -45,6 +45,8 @@ pub enum Purpose {
     ClassicStep,
     /// The users an online platform samples each month as its candidates.
     Platform,
+    /// A candidate's answer to a proposed tie.
+    TieAcceptance,
 }
 
 #[derive(Clone, Debug)]

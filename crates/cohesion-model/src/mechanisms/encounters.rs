@@ -89,6 +89,10 @@ fn platform_sample(faces: &[Face], seed: u64, key: u64, size: usize) -> Option<V
     )
 }
 
+/// How many agents ahead the partner reads are fetched: far enough to cover a memory
+/// latency, near enough that the line is still in cache when its agent comes.
+const FETCH_AHEAD: usize = 4;
+
 pub fn month(w: &mut World, p: &Params, month: u64) {
     month_with_sample(w, p, month, PLATFORM_SAMPLE);
 }
@@ -142,7 +146,7 @@ fn month_with_sample(w: &mut World, p: &Params, month: u64, sample_size: usize) 
     let noise_width = (p.opinion_noise * 12f64.sqrt()) as f32;
     let base = Stream::base(seed, key, Purpose::Opinion);
     // Where agent q's encounters will look, assuming every candidate is online (each draw
-    // takes one step of the stream); fetched one agent ahead so the random reads overlap.
+    // takes one step of the stream); fetched a few agents ahead so the random reads overlap.
     // A wrong guess only wastes a fetch: results never depend on it.
     let fetch_ahead = |q: usize| {
         if q >= n {
@@ -187,7 +191,7 @@ fn month_with_sample(w: &mut World, p: &Params, month: u64, sample_size: usize) 
         .with_min_len(CHUNK)
         .for_each(
             |(i, (opinion, total, positive, negative, cross, cross_positive, online))| {
-                fetch_ahead(i + 1);
+                fetch_ahead(i + FETCH_AHEAD);
                 let mut s = Stream::keyed(base, i as u64);
                 let me = faces[i];
                 let xi = me.opinion;

@@ -118,7 +118,17 @@ fn decay_row(
     *degree = kept as u8;
 }
 
-fn focus_candidate(w: &World, peers: &[Peer], i: usize, s: &mut Stream) -> Option<(usize, Focus)> {
+/// A candidate drawn but not yet checked: who approaches whom, in which focus.
+#[derive(Clone, Copy)]
+struct Draft {
+    i: u32,
+    j: u32,
+    focus: Focus,
+}
+
+/// A member of one of agent i's foci (neighbourhood; workplace if employed; club if a member
+/// or volunteer), chosen with weights 0.45, 0.35, 0.25; `None` for an empty focus.
+fn focus_candidate(w: &World, i: usize, s: &mut Stream) -> Option<(usize, Focus)> {
     let a = &w.agents;
     let mut options: [(Focus, f64); 3] = [
         (Focus::Neighbourhood, 0.45),
@@ -149,21 +159,15 @@ fn focus_candidate(w: &World, peers: &[Peer], i: usize, s: &mut Stream) -> Optio
     if members.is_empty() {
         return None;
     }
-    let j = members[s.below(members.len())] as usize;
-    let attends = match focus {
-        Focus::Work => peers[j].has(EMPLOYED),
-        Focus::Club => peers[j].has(CLUB) || peers[j].has(VOLUNTEER),
-        _ => true,
-    };
-    attends.then_some((j, focus))
+    Some((members[s.below(members.len())] as usize, focus))
 }
 
-/// The proposals agent i makes this year that their candidates accept, appended to `out`.
-fn propose(w: &World, peers: &[Peer], p: &Params, i: usize, out: &mut Vec<(u32, u32, u8)>) {
+/// The candidates agent i approaches this year, appended to `out` (its formation stream
+/// decides them without reading any candidate, so their state can be fetched meanwhile).
+fn draw(w: &World, peers: &[Peer], p: &Params, i: usize, out: &mut Vec<Draft>) {
     let n = w.n();
     let a = &w.agents;
-    let me = &peers[i];
-    if me.degree as usize >= w.ties.capacity {
+    if peers[i].degree as usize >= w.ties.capacity {
         return;
     }
     let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::TieFormation);
@@ -173,36 +177,54 @@ fn propose(w: &World, peers: &[Peer], p: &Params, i: usize, out: &mut Vec<(u32, 
     let ind = a.individualism[i] as f64;
     let bridging = p.policy_bridging * takeup(a, &w.behaviour, p, i);
     for _ in 0..count {
-        let (j, focus, beta) = if s.chance(0.5 * bridging) {
-            let j = s.below(n);
-            if (peers[j].income_rank < 0.5) == (me.income_rank < 0.5) {
-                continue;
-            }
-            (j, Focus::Bridging, 0.3 * p.beta_focus)
+        let (j, focus) = if s.chance(0.5 * bridging) {
+            (s.below(n), Focus::Bridging)
         } else if s.chance((p.individualism_reach * ind).min(0.95)) {
-            (s.below(n), Focus::Elective, p.beta_choice * (0.5 + ind))
+            (s.below(n), Focus::Elective)
         } else {
-            match focus_candidate(w, peers, i, &mut s) {
-                Some((j, f)) => (j, f, p.beta_focus),
+            match focus_candidate(w, i, &mut s) {
+                Some(found) => found,
                 None => continue,
             }
         };
-        let them = &peers[j];
-        if j == i || them.degree as usize >= w.ties.capacity {
-            continue;
-        }
-        let mut accept = (-beta * distance(me, them)).exp();
-        if closed_off(me, them) {
-            accept *= 1.0 - p.withdraw_closure;
-        }
-        if s.chance(accept) {
-            out.push((i as u32, j as u32, focus as u8));
-        }
+        prefetch(&peers[j]);
+        out.push(Draft {
+            i: i as u32,
+            j: j as u32,
+            focus,
+        });
     }
 }
 
-/// Agents per chunk of proposal generation.
-const PROPOSAL_CHUNK: usize = 1 << 12;
+/// Whether the candidate takes up a draft: it must be of the kind the focus asks for
+/// (across the income median for bridging; employed at work; a member or volunteer at the
+/// club) and have room, then it accepts with `exp(−β·d)`, less if either side is closed off.
+fn accepts(w: &World, peers: &[Peer], p: &Params, draft: &Draft, s: &mut Stream) -> bool {
+    let (i, j) = (draft.i as usize, draft.j as usize);
+    let (me, them) = (&peers[i], &peers[j]);
+    let fits = match draft.focus {
+        Focus::Bridging => (them.income_rank < 0.5) != (me.income_rank < 0.5),
+        Focus::Work => them.has(EMPLOYED),
+        Focus::Club => them.has(CLUB) || them.has(VOLUNTEER),
+        _ => true,
+    };
+    if !fits || j == i || them.degree as usize >= w.ties.capacity {
+        return false;
+    }
+    let beta = match draft.focus {
+        Focus::Bridging => 0.3 * p.beta_focus,
+        Focus::Elective => p.beta_choice * (0.5 + me.individualism as f64),
+        _ => p.beta_focus,
+    };
+    let mut accept = (-beta * distance(me, them)).exp();
+    if closed_off(me, them) {
+        accept *= 1.0 - p.withdraw_closure;
+    }
+    s.chance(accept)
+}
+
+/// Agents per chunk of proposal generation: their drafts' candidates fit in cache.
+const PROPOSAL_CHUNK: usize = 1 << 10;
 
 pub fn form(w: &mut World, p: &Params) {
     let n = w.n();
@@ -211,15 +233,28 @@ pub fn form(w: &mut World, p: &Params) {
     }
     let peers = w.peers();
     let wr = &*w;
-    // Proposals per chunk of agents, joined in agent order (no allocation per agent).
-    let chunks: Vec<Vec<(u32, u32, u8)>> = (0..n.div_ceil(PROPOSAL_CHUNK))
+    // Per chunk of agents: draw every candidate first (fetching each one's state), then
+    // decide, each agent with its own acceptance stream; chunks join in agent order.
+    let accept_base = Stream::base(w.seed, w.step, Purpose::TieAcceptance);
+    let chunks: Vec<Vec<Draft>> = (0..n.div_ceil(PROPOSAL_CHUNK))
         .into_par_iter()
         .map(|c| {
-            let mut out = Vec::new();
+            let mut drafts = Vec::new();
             for i in c * PROPOSAL_CHUNK..n.min((c + 1) * PROPOSAL_CHUNK) {
-                propose(wr, &peers, p, i, &mut out);
+                draw(wr, &peers, p, i, &mut drafts);
             }
-            out
+            let mut stream = None;
+            let mut current = u32::MAX;
+            drafts.retain(|d| {
+                if d.i != current {
+                    current = d.i;
+                    stream = Some(Stream::keyed(accept_base, d.i as u64));
+                }
+                let s = stream.as_mut().expect("opened for this agent");
+                accepts(wr, &peers, p, d, s)
+            });
+            drafts.shrink_to_fit();
+            drafts
         })
         .collect();
     // Accept in agent order, each only while both sides have room. The candidate's row is
@@ -227,11 +262,11 @@ pub fn form(w: &mut World, p: &Params) {
     const AHEAD: usize = 8;
     let proposals = chunks.iter().flatten();
     let mut ahead = proposals.clone().skip(AHEAD);
-    for &(i, j, f) in proposals {
-        if let Some(&(_, later, _)) = ahead.next() {
-            w.ties.prefetch_row(later as usize);
+    for d in proposals {
+        if let Some(later) = ahead.next() {
+            w.ties.prefetch_row(later.j as usize);
         }
-        w.ties.link(i as usize, j as usize, Focus::from_u8(f));
+        w.ties.link(d.i as usize, d.j as usize, d.focus);
     }
 }
 
