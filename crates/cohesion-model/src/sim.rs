@@ -15,6 +15,7 @@ use crate::params::Params;
 use crate::rng::{Purpose, Stream};
 use crate::synthesis::{Fitted, Synthesiser};
 use crate::world::{Macro, World};
+use rayon::prelude::*;
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone)]
@@ -182,17 +183,28 @@ fn record_pending_references(w: &mut World, p: &Params) {
     // for ties is the population's mean degree, not their own first-year count.
     let entrants = w.macro_state.years_since_2025 > 1;
     let mean_degree = w.ties.degree.iter().map(|&d| d as f64).sum::<f64>() / w.n().max(1) as f64;
-    for i in 0..w.n() {
-        // Entrants arrive after the year's tie formation; they take their references once
-        // they have had a year with ties (or at 20 at the latest).
-        let newcomer_without_ties = w.ties.degree[i] == 0 && w.agents.age[i] < 20;
-        if !w.agents.ref_pending[i] || newcomer_without_ties {
+    // Entrants arrive after the year's tie formation; they take their references once they
+    // have had a year with ties (or at 20 at the latest). Read in parallel, written after.
+    let wr = &*w;
+    let taken: Vec<Option<[f32; 4]>> = (0..w.n())
+        .into_par_iter()
+        .with_min_len(4096)
+        .map(|i| {
+            let newcomer_without_ties = wr.ties.degree[i] == 0 && wr.agents.age[i] < 20;
+            (wr.agents.ref_pending[i] && !newcomer_without_ties).then(|| {
+                [
+                    encounters::experience(wr, p, i),
+                    encounters::cross_share(wr, i),
+                    encounters::online_share(wr, i),
+                    appropriation::peer_reference(wr, i),
+                ]
+            })
+        })
+        .collect();
+    for (i, refs) in taken.into_iter().enumerate() {
+        let Some([e, c, o, peer]) = refs else {
             continue;
-        }
-        let e = encounters::experience(w, p, i);
-        let c = encounters::cross_share(w, i);
-        let o = encounters::online_share(w, i);
-        let peer = appropriation::peer_reference(w, i);
+        };
         let a = &mut w.agents;
         a.ref_experience[i] = e;
         a.ref_cross[i] = c;

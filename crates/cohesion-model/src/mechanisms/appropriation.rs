@@ -20,6 +20,7 @@
 
 use super::policy::takeup;
 use crate::params::Params;
+use crate::prefetch::prefetch;
 use crate::rng::{Purpose, Stream};
 use crate::stats::{logistic, logit};
 use crate::world::World;
@@ -49,13 +50,21 @@ pub fn capacity(w: &World, p: &Params, i: usize) -> f64 {
 }
 
 pub fn frontier_moves(w: &mut World, p: &Params) {
-    for i in 0..w.n() {
-        let c = capacity(w, p, i);
-        let a = &mut w.agents;
-        a.skill_anchor[i] =
-            (a.skill_anchor[i] as f64 - p.frontier_shift * (1.0 - c)).max(0.0) as f32;
-        a.skills[i] = (a.skills[i] as f64 - p.frontier_shift).max(0.0) as f32;
-    }
+    let wr = &*w;
+    let capacities: Vec<f64> = (0..w.n())
+        .into_par_iter()
+        .with_min_len(super::CHUNK)
+        .map(|i| capacity(wr, p, i))
+        .collect();
+    let a = &mut w.agents;
+    (a.skill_anchor.par_iter_mut(), a.skills.par_iter_mut())
+        .into_par_iter()
+        .zip(capacities.par_iter())
+        .with_min_len(super::CHUNK)
+        .for_each(|((anchor, skill), &c)| {
+            *anchor = (*anchor as f64 - p.frontier_shift * (1.0 - c)).max(0.0) as f32;
+            *skill = (*skill as f64 - p.frontier_shift).max(0.0) as f32;
+        });
 }
 
 fn peer_skill(w: &World, i: usize) -> f32 {
@@ -87,6 +96,12 @@ pub fn update(w: &mut World, p: &Params) {
         .into_par_iter()
         .with_min_len(super::CHUNK)
         .map(|i| {
+            // Ties' skills are random reads: fetch a later agent's while this one learns.
+            if i + 4 < w.n() {
+                for &j in w.ties.partners(i + 4) {
+                    prefetch(&w.agents.skills[j as usize]);
+                }
+            }
             let mut s = Stream::new(w.seed, w.step, i as u64, Purpose::Appropriation);
             let a = &w.agents;
             let take = takeup(a, &w.behaviour, p, i);

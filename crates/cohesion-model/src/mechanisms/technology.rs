@@ -10,6 +10,7 @@
 
 use super::appropriation;
 use crate::params::Params;
+use crate::prefetch::prefetch;
 use crate::rng::{Purpose, Stream};
 use crate::world::World;
 use rayon::prelude::*;
@@ -55,6 +56,11 @@ fn diffuse(w: &mut World, p: &Params) {
         .with_min_len(super::CHUNK)
         .map(|i| {
             let a = &w.agents;
+            if i + 4 < n {
+                for &j in w.ties.partners(i + 4) {
+                    prefetch(&a.adopted[j as usize]);
+                }
+            }
             let mut now = a.adopted[i];
             // Readiness relative to a typical 2025 adopter (a·m·s ≈ 0.35), capped at 1.
             let readiness = ((a.access[i] * a.motivation[i] * a.skills[i]) as f64 / 0.35).min(1.0);
