@@ -273,6 +273,17 @@ fn b3_resumes_by_skipping_sizes_already_in_the_out_file() {
     assert!(stderr(&o).contains("years was 1, now 2"), "{}", stderr(&o));
     assert_eq!(runs_in(&file).len(), 3);
 
+    // The same run twice (two benchmarks writing to one folder) is refused, not picked from.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let first_line = text.lines().next().unwrap();
+    std::fs::write(&file, format!("{text}{first_line}\n")).unwrap();
+    let o = cohesion(&[
+        "bench", "b3", "--quick", "--sizes", "300", "--years", "1", "--out", out_s,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("in the file twice"), "{}", stderr(&o));
+    std::fs::write(&file, &text).unwrap();
+
     // A file from before runs were numbered (one median per size) is refused, not misread.
     let old: String = std::fs::read_to_string(&file)
         .unwrap()

@@ -156,7 +156,7 @@ fn binary_identity() -> String {
 }
 
 /// A kill in the middle of an append can leave a last line without its newline: cut it off
-/// (that size is measured again) so the next append starts on a fresh line.
+/// (that run is measured again) so the next append starts on a fresh line.
 fn drop_torn_line(path: &Path) -> Result<()> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -173,7 +173,7 @@ fn drop_torn_line(path: &Path) -> Result<()> {
         .and_then(|f| f.set_len(keep as u64).and_then(|_| f.sync_all()))
         .map_err(|e| Error::io(path, "truncate", e))?;
     eprintln!(
-        "note: {}: dropped an unfinished last line (a killed run); that size runs again",
+        "note: {}: dropped an unfinished last line (a killed run); that run is measured again",
         path.display()
     );
     Ok(())
