@@ -9,6 +9,7 @@ mod child;
 mod classic;
 mod ensemble;
 mod population;
+mod resume;
 mod runs;
 mod stream;
 
