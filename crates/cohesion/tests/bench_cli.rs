@@ -91,6 +91,136 @@ fn b2_quick_reports_clusters_and_interaction_rates() {
     assert_eq!(num(par, "threads"), 2.0);
 }
 
+/// The per-run lines of a b3 --out file, in file order.
+fn runs_in(file: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+/// Median of a list: the middle value, or the mean of the two middle ones.
+fn median_of(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    if n % 2 == 1 {
+        xs[n / 2]
+    } else {
+        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+    }
+}
+
+/// The reported row holds the median, fastest and slowest of the given runs' figures.
+fn row_summarises(row: &Value, runs: &[Value]) {
+    assert_eq!(num(row, "repeats"), runs.len() as f64, "{row}");
+    let per_run = |c: &str| -> Vec<f64> {
+        runs.iter()
+            .map(|r| r["measured"][c].as_f64().unwrap())
+            .collect()
+    };
+    let close = |c: &str, x: f64, y: f64| {
+        assert!(
+            (x - y).abs() <= 1e-9 * y.abs(),
+            "{c}: reported {x}, from the runs {y}"
+        )
+    };
+    let years = per_run("s_per_year");
+    close(
+        "s_per_year",
+        num(row, "s_per_year"),
+        median_of(years.clone()),
+    );
+    close(
+        "s_per_year_min",
+        num(row, "s_per_year_min"),
+        years.iter().copied().fold(f64::INFINITY, f64::min),
+    );
+    close(
+        "s_per_year_max",
+        num(row, "s_per_year_max"),
+        years.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    for c in ["setup_s", "stream_gbps", "stream_1t_gbps"] {
+        close(c, num(row, c), median_of(per_run(c)));
+    }
+}
+
+const TINY_B3: &[&str] = &["b3", "--sizes", "300", "--years", "1", "--stream-mib", "8"];
+
+#[test]
+fn b3_takes_five_runs_by_default_and_resumes_in_the_middle_of_a_size() {
+    let d = scratch("bench", "b3-runs");
+    let out = d.join("b3");
+    let mut args = TINY_B3.to_vec();
+    args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    let first = rows(&args);
+    assert_eq!(first.len(), 1);
+    let file = out.join("b3.jsonl");
+    let runs = runs_in(&file);
+    // The rule: 5 runs, or 3 when the first took over a minute (never at 300 agents, but the
+    // test states the rule rather than assume it).
+    let first_wall = runs[0]["wall_s"].as_f64().unwrap();
+    let expected = if first_wall > 60.0 { 3 } else { 5 };
+    assert_eq!(runs.len(), expected);
+    for (i, r) in runs.iter().enumerate() {
+        assert_eq!(r["run"], i + 1);
+        assert_eq!(r["size"], 300);
+    }
+    row_summarises(&first[0], &runs);
+
+    // Killed during run 3: two whole lines and half of the third.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let kept: String = text.split_inclusive('\n').take(2).collect();
+    std::fs::write(&file, format!("{kept}{{\"key\":{{\"prog")).unwrap();
+    let o = cohesion(&[&["bench"], &args[..], &["--json", "-"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("dropped an unfinished last line"), "{err}");
+    assert_eq!(err.matches("skipped").count(), 2, "{err}");
+    assert!(err.contains("run 1 already") && err.contains("run 2 already"));
+    let resumed = runs_in(&file);
+    assert_eq!(resumed.len(), expected);
+    assert!(std::fs::read_to_string(&file).unwrap().starts_with(&kept));
+    let nums: Vec<&Value> = resumed.iter().map(|r| &r["run"]).collect();
+    assert_eq!(nums, (1..=expected).collect::<Vec<_>>());
+    let again: Value = serde_json::from_slice(&o.stdout).unwrap();
+    row_summarises(&again[0], &resumed);
+
+    // --repeats asks for fewer: those runs come from the file, the others are left unused
+    // with a note, never silently.
+    let mut fewer = args.clone();
+    fewer.extend_from_slice(&["--repeats", "2"]);
+    let o = cohesion(&[&["bench"], &fewer[..], &["--json", "-"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o).matches("skipped").count(), 2);
+    assert!(stderr(&o).contains(&format!("{} more run(s)", expected - 2)));
+    let two: Value = serde_json::from_slice(&o.stdout).unwrap();
+    row_summarises(&two[0], &resumed[..2]);
+    assert_eq!(runs_in(&file).len(), expected);
+}
+
+#[test]
+fn b3_repeats_sets_the_runs_per_size_and_quick_takes_one() {
+    let mut args = TINY_B3.to_vec();
+    args.extend_from_slice(&["--repeats", "3"]);
+    let rows3 = rows(&args);
+    assert_eq!(num(&rows3[0], "repeats"), 3.0);
+    let (lo, mid, hi) = (
+        num(&rows3[0], "s_per_year_min"),
+        num(&rows3[0], "s_per_year"),
+        num(&rows3[0], "s_per_year_max"),
+    );
+    assert!(lo <= mid && mid <= hi, "{}", rows3[0]);
+
+    let o = cohesion(&["bench", "b3", "--quick", "--sizes", "300", "--years", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shown = String::from_utf8_lossy(&o.stdout);
+    assert!(shown.contains("1 run(s), as asked"), "{shown}");
+    let quick = rows(&["b3", "--quick", "--sizes", "300", "--years", "1"]);
+    assert_eq!(num(&quick[0], "repeats"), 1.0);
+}
+
 #[test]
 fn b3_resumes_by_skipping_sizes_already_in_the_out_file() {
     let d = scratch("bench", "b3");
@@ -102,6 +232,7 @@ fn b3_resumes_by_skipping_sizes_already_in_the_out_file() {
     assert_eq!(first.len(), 2);
     for r in &first {
         has_columns(r, COMMON);
+        assert_eq!(num(r, "repeats"), 1.0, "--quick keeps one run per size");
         assert!(num(r, "s_per_year") > 0.0);
         assert!(num(r, "bytes_per_agent") > 0.0);
         assert!(num(r, "stream_gbps") > 0.0 && num(r, "stream_1t_gbps") > 0.0);
@@ -110,13 +241,9 @@ fn b3_resumes_by_skipping_sizes_already_in_the_out_file() {
         assert!(num(r, "peak_bytes_per_agent") > num(r, "bytes_per_agent"));
     }
     let file = out.join("b3.jsonl");
-    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 2);
-    // A run killed in the middle of an append leaves half a line; it is dropped, not an error.
-    let whole = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, format!("{whole}{{\"key\":{{\"prog")).unwrap();
+    assert_eq!(runs_in(&file).len(), 2);
 
-    let o = cohesion(&[
-        "bench",
+    let again = rows(&[
         "b3",
         "--quick",
         "--sizes",
@@ -125,15 +252,7 @@ fn b3_resumes_by_skipping_sizes_already_in_the_out_file() {
         "1",
         "--out",
         out_s,
-        "--json",
-        "-",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let again: Vec<Value> = serde_json::from_slice::<Value>(&o.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone();
     assert_eq!(again.len(), 3);
     for (a, b) in again.iter().zip(&first) {
         for c in ["agents", "setup_s", "s_per_year", "peak_mib", "stream_gbps"] {
@@ -144,9 +263,7 @@ fn b3_resumes_by_skipping_sizes_already_in_the_out_file() {
             );
         }
     }
-    assert_eq!(stderr(&o).matches("skipped").count(), 2, "{}", stderr(&o));
-    assert!(stderr(&o).contains("dropped an unfinished last line"));
-    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 3);
+    assert_eq!(runs_in(&file).len(), 3);
 
     // Other options must not be mixed into the same file.
     let o = cohesion(&[
@@ -154,7 +271,55 @@ fn b3_resumes_by_skipping_sizes_already_in_the_out_file() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("years was 1, now 2"), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 3);
+    assert_eq!(runs_in(&file).len(), 3);
+
+    // The same run twice (two benchmarks writing to one folder) is refused, not picked from.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let first_line = text.lines().next().unwrap();
+    std::fs::write(&file, format!("{text}{first_line}\n")).unwrap();
+    let o = cohesion(&[
+        "bench", "b3", "--quick", "--sizes", "300", "--years", "1", "--out", out_s,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("in the file twice"), "{}", stderr(&o));
+    std::fs::write(&file, &text).unwrap();
+
+    // A file from before runs were numbered (one median per size) is refused, not misread.
+    let old: String = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            let o = v.as_object_mut().unwrap();
+            o.remove("run");
+            o.remove("wall_s");
+            format!("{v}\n")
+        })
+        .collect();
+    std::fs::write(&file, &old).unwrap();
+    let o = cohesion(&[
+        "bench", "b3", "--quick", "--sizes", "300", "--years", "1", "--out", out_s,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("older format"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), old);
+}
+
+#[test]
+fn b4_reports_the_runs_and_spread_of_each_side() {
+    for (extra, expected) in [(None, 3.0), (Some("2"), 2.0)] {
+        let mut args = vec!["b4", "--quick"];
+        if let Some(n) = extra {
+            args.extend_from_slice(&["--repeats", n]);
+        }
+        let rows = rows(&args);
+        assert_eq!(rows.len(), 2);
+        for r in &rows {
+            assert_eq!(num(r, "repeats"), expected, "{r}");
+            let (lo, mid, hi) = (num(r, "run_s_min"), num(r, "run_s"), num(r, "run_s_max"));
+            assert!(0.0 < lo && lo <= mid && mid <= hi, "{r}");
+        }
+    }
 }
 
 #[test]
@@ -187,6 +352,13 @@ fn all_quick_writes_every_benchmark_in_order_and_b4_matches_its_anchor() {
     assert_eq!(b4[0][col("variant")], "one-after-another");
     assert_eq!(b4[1][col("identical")], "yes");
     assert_eq!(b4[1][col("runs")], "20");
+    for r in &rows {
+        assert_eq!(
+            r[col("repeats")],
+            "1",
+            "--repeats 1 holds for every benchmark"
+        );
+    }
     let efficiency: f64 = b4[1][col("efficiency")].parse().unwrap();
     assert!(efficiency > 0.0);
     // The terminal view still shows each benchmark's own table.
@@ -208,6 +380,10 @@ fn bad_options_exit_2_with_a_clear_message() {
         (&["b3", "--sizes", "1.5"], "not a whole number"),
         (&["b3", "--sizes", "50"], "50 agents is too few"),
         (&["b1", "--out", "x"], "apply to b3"),
+        (&["b3", "--repeats", "0"], "--repeats must be at least 1"),
+        (&["b4", "--repeats", "0"], "--repeats must be at least 1"),
+        (&["b2", "--stream-mib", "8"], "apply to b3"),
+        (&["b3", "--stream-mib", "0"], "--stream-mib must be between"),
         (
             &["b4", "--anchor-shards", "0"],
             "--anchor-shards must be at least 1",

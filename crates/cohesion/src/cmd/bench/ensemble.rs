@@ -2,9 +2,11 @@
 //! with `cohesion experiment`'s runner on all workers and, as the anchor, one run after another
 //! on one worker — timed on shard 1/K of the runs and scaled by K, as
 //! `benchmarks/experiments/b4.sh` does. The anchor's parts must be byte-identical to the
-//! parallel run's.
+//! parallel run's. Each side repeats the whole experiment in its process (`runs::Runs`: 5
+//! times, or 3 when the first took over a minute) and reports the median.
 
-use super::{child, in_child, median, mib, peak_kib, progress, BenchArgs, Report, Row};
+use super::runs::{Runs, Spread};
+use super::{child, in_child, mib, peak_kib, progress, BenchArgs, Report, Row};
 use cohesion_experiment::{runner, spec, Shard};
 use cohesion_io::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -17,19 +19,22 @@ pub struct Task {
     pub out: PathBuf,
     pub workers: usize,
     pub shard_count: u32,
-    pub repeats: usize,
+    pub runs: Runs,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Measured {
-    pub wall_s: f64,
+    /// Wall time of each repeat, in order.
+    pub walls: Vec<f64>,
     pub runs: u32,
     pub peak_kib: u64,
     /// The folder of the last repeat, kept for the byte comparison.
     pub folder: PathBuf,
 }
 
-/// In the child: run the experiment (or shard 1/K) `repeats` times, each into a fresh folder.
+/// In the child: run the experiment (or shard 1/K) as many times as `t.runs` says once the first
+/// is timed, each into a fresh folder. Every repeat is kept: the first one also warms the
+/// process, and dropping it would cost a whole ensemble.
 pub fn measure(t: &Task) -> Result<Measured> {
     let e = spec::load(&t.file)?;
     let shard = Shard {
@@ -38,18 +43,21 @@ pub fn measure(t: &Task) -> Result<Measured> {
     };
     let mut walls = Vec::new();
     let mut last = None;
-    for r in 0..t.repeats {
+    let mut count = 1;
+    while walls.len() < count {
+        let r = walls.len();
         let out = t.out.join(format!("repeat-{r}"));
         let started = Instant::now();
         let outcome = runner::run(&e, &out, shard, t.workers, &|_, _| {})?;
         walls.push(started.elapsed().as_secs_f64());
+        count = t.runs.count(walls[0]);
         if let Some((old, _)) = last.replace((out, outcome.ran)) {
             let _ = std::fs::remove_dir_all(old);
         }
     }
     let (out, runs) = last.expect("at least one repeat");
     Ok(Measured {
-        wall_s: median(&walls),
+        walls,
         runs,
         peak_kib: peak_kib(),
         folder: runner::folder_for(&out, shard),
@@ -79,7 +87,7 @@ pub fn bench(args: &BenchArgs) -> Result<Report> {
         (100_000, 25, 10)
     };
     let shards = args.anchor_shards.unwrap_or(if args.quick { 1 } else { 5 });
-    let repeats = args.repeats.unwrap_or(if args.quick { 3 } else { 1 });
+    let runs = Runs::from_args(args.repeats, args.quick.then_some(3));
     let workers = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -91,7 +99,7 @@ pub fn bench(args: &BenchArgs) -> Result<Report> {
         &dir,
         (agents, years, replications),
         shards,
-        repeats,
+        runs,
         workers,
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -103,7 +111,7 @@ fn measure_both(
     dir: &Path,
     (agents, years, replications): (usize, u32, u32),
     shards: u32,
-    repeats: usize,
+    runs: Runs,
     workers: usize,
 ) -> Result<Report> {
     let file = dir.join("b4.toml");
@@ -129,22 +137,27 @@ fn measure_both(
             out: dir.join(out),
             workers,
             shard_count,
-            repeats,
+            runs,
         })
     };
     let both: Measured = in_child(&task("both", workers, 1))?;
+    let both_s = Spread::of(&both.walls);
     progress(&format!(
-        "b4 {total} runs on {workers} worker(s): {:.1} s",
-        both.wall_s
+        "b4 {total} runs on {workers} worker(s): {:.1} s (median of {})",
+        both_s.median,
+        both.walls.len()
     ));
     let one: Measured = in_child(&task("one", 1, shards))?;
-    let anchor_s = one.wall_s * shards as f64;
+    let anchor = Spread::of(&one.walls).scaled(shards as f64);
+    let anchor_s = anchor.median;
     progress(&format!(
-        "b4 anchor: {} runs one after another in {:.1} s, × {shards} = {anchor_s:.1} s",
-        one.runs, one.wall_s
+        "b4 anchor: {} runs one after another in {:.1} s (median of {}), × {shards} = {anchor_s:.1} s",
+        one.runs,
+        anchor_s / shards as f64,
+        one.walls.len()
     ));
     let identical = same_parts(&one.folder, &both.folder)?;
-    let common = |variant: &str, threads: usize, wall: f64, peak: u64| -> Row {
+    let common = |variant: &str, threads: usize, wall: Spread, repeats: usize, peak: u64| -> Row {
         vec![
             ("benchmark", "b4".into()),
             ("size", agents.into()),
@@ -154,30 +167,43 @@ fn measure_both(
             ("repeats", repeats.into()),
             ("years", years.into()),
             ("runs", total.into()),
-            ("run_s", wall.into()),
+            ("run_s", wall.median.into()),
+            ("run_s_min", wall.min.into()),
+            ("run_s_max", wall.max.into()),
             (
                 "runs_per_hour",
-                (total as f64 * 3600.0 / wall.max(1e-9)).into(),
+                (total as f64 * 3600.0 / wall.median.max(1e-9)).into(),
             ),
             ("peak_mib", mib(peak)),
         ]
     };
-    let mut anchor = common("one-after-another", 1, anchor_s, one.peak_kib);
-    anchor.push(("x_anchor", 1.0.into()));
-    let mut parallel = common("parallel", workers, both.wall_s, both.peak_kib);
+    let mut anchor_row = common(
+        "one-after-another",
+        1,
+        anchor,
+        one.walls.len(),
+        one.peak_kib,
+    );
+    anchor_row.push(("x_anchor", 1.0.into()));
+    let both_s_median = both_s.median;
+    let mut parallel = common("parallel", workers, both_s, both.walls.len(), both.peak_kib);
     parallel.extend([
         ("identical", if identical { "yes" } else { "no" }.into()),
         (
             "efficiency",
-            (anchor_s / (both.wall_s * workers as f64).max(1e-9)).into(),
+            (anchor_s / (both_s_median * workers as f64).max(1e-9)).into(),
         ),
-        ("x_anchor", (anchor_s / both.wall_s.max(1e-9)).into()),
+        ("x_anchor", (anchor_s / both_s_median.max(1e-9)).into()),
     ]);
     let mut report = Report {
-        rows: vec![anchor, parallel],
+        rows: vec![anchor_row, parallel],
         notes: vec![
             format!(
-                "b4: {total} runs = 5 futures × 4 packages × {replications} replication(s) at {agents} agents, {years} years, every indicator kept; `cohesion experiment`'s runner, each worker one run at a time on a one-thread pool; run_s = median wall time of {repeats} repeat(s)"
+                "b4: {total} runs = 5 futures × 4 packages × {replications} replication(s) at {agents} agents, {years} years, every indicator kept; `cohesion experiment`'s runner, each worker one run at a time on a one-thread pool"
+            ),
+            format!(
+                "each row repeats the whole experiment in one process: {}; run_s = the median wall time over those repeats (repeats = their number), run_s_min/max the fastest and slowest; no separate warm-up run: the first repeat is kept, later repeats run in a warm process, and min/max show whether the first was slower",
+                runs.describe()
             ),
             format!(
                 "anchor: shard 1/{shards} ({} runs) on 1 worker, its time × {shards}; identical = its parts are byte-identical to the parallel run's; x_anchor = anchor ÷ this run_s; efficiency = anchor ÷ (workers × run_s)",

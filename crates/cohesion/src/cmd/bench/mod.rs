@@ -9,6 +9,8 @@ mod child;
 mod classic;
 mod ensemble;
 mod population;
+mod resume;
+mod runs;
 mod stream;
 
 use cohesion_io::{Cell, Error, Result, Table};
@@ -42,7 +44,8 @@ pub struct BenchArgs {
     /// Small sizes for a smoke run (seconds instead of minutes).
     #[arg(long)]
     pub quick: bool,
-    /// Timed runs per row after one warm-up (default: 5 for b1/b2, 1 for b3 and b4, 3 for a
+    /// Timed runs per figure, which is their median. Default: 5 after one warm-up for b1/b2;
+    /// for b3 and b4, 5, or 3 when the first run took over a minute (1 for a quick b3, 3 for a
     /// quick b4).
     #[arg(long, value_name = "R")]
     pub repeats: Option<usize>,
@@ -58,9 +61,12 @@ pub struct BenchArgs {
     /// b3: add the whole adult population (the size of `cohesion run --agents full`).
     #[arg(long)]
     pub full: bool,
-    /// b3: keep one row per finished size in DIR/b3.jsonl and skip those sizes on a rerun.
+    /// b3: keep one line per finished run in DIR/b3.jsonl and skip those runs on a rerun.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// b3: MiB per array of the STREAM-like copy (default 512; 64 with --quick).
+    #[arg(long, value_name = "MIB")]
+    pub stream_mib: Option<usize>,
     /// Threads of the parallel variants (b1/b2), of the model (b3) and of the ensemble (b4).
     #[arg(long, value_name = "T")]
     pub threads: Option<usize>,
@@ -92,10 +98,14 @@ const COLUMNS: &[&str] = &[
     "runs",
     "setup_s",
     "run_s",
+    "run_s_min",
+    "run_s_max",
     "step_ms",
     "activations_per_s",
     "interactions_per_s",
     "s_per_year",
+    "s_per_year_min",
+    "s_per_year_max",
     "s_per_year_per_1e6",
     "runs_per_hour",
     "peak_mib",
@@ -235,8 +245,13 @@ fn check(args: &BenchArgs) -> Result<()> {
             "--sizes does not apply to b4 (its size is the experiment's)",
         ));
     }
-    if (args.full || args.out.is_some()) && !b3 {
-        return Err(Error::input("--full and --out apply to b3 (or all) only"));
+    if (args.full || args.out.is_some() || args.stream_mib.is_some()) && !b3 {
+        return Err(Error::input(
+            "--full, --out and --stream-mib apply to b3 (or all) only",
+        ));
+    }
+    if args.stream_mib.is_some_and(|m| !(1..=65_536).contains(&m)) {
+        return Err(Error::input("--stream-mib must be between 1 and 65536"));
     }
     if args.anchor_shards.is_some() && !b4 {
         return Err(Error::input("--anchor-shards applies to b4 (or all) only"));

@@ -1,19 +1,20 @@
 //! B3: the cohesion model at population scale. Per size, in its own process: set-up (synthesis,
 //! network, burn-in, the start year's indicators), then `--years` simulated years each with
 //! their indicators, as `cohesion run` does; then a STREAM-like copy in the same process.
-//! With `--out DIR` every finished size is appended to DIR/b3.jsonl (one fsynced line), and a
-//! rerun with the same binary and options skips the sizes already there.
+//! Each size is measured in several such processes (`runs::Runs`); each figure is their median.
+//! With `--out DIR` every finished run is appended to DIR/b3.jsonl (one fsynced line), and a
+//! rerun with the same binary and options skips the runs already there.
 
+use super::resume::{append, binary_identity, load_done, Key, Line};
+use super::runs::{Runs, Spread};
 use super::{child, in_child, median, mib, parse_sizes, peak_kib, progress, stream};
 use super::{BenchArgs, Report, Row};
 use crate::cmd::run::{parse_agents, FULL_POPULATION};
-use cohesion_io::error::read_utf8;
 use cohesion_io::{Cell, Error, Result};
 use cohesion_model::{indicators, RunConfig, World};
 use cohesion_scenarios::{forces, policies};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// Monthly encounter rounds per simulated year: the passes over the state B3's bandwidth
@@ -41,26 +42,6 @@ pub struct Measured {
     pub trust_all: f64,
     pub stream_1t_gbps: f64,
     pub stream_gbps: f64,
-}
-
-/// What must match for a stored row to count as done: the program and the options.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
-struct Key {
-    program: String,
-    binary: String,
-    years: u32,
-    seed: u64,
-    threads: usize,
-    repeats: usize,
-    stream_mib: usize,
-    stream_tries: usize,
-}
-
-#[derive(Serialize, Deserialize, Debug, Clone)]
-struct Line {
-    key: Key,
-    size: usize,
-    measured: Measured,
 }
 
 /// In the child: one run of the baseline future without policies, then the copy.
@@ -132,114 +113,20 @@ fn sizes(args: &BenchArgs) -> Result<Vec<usize>> {
     Ok(sizes)
 }
 
-/// The binary's identity beyond its version: its length and modification time.
-fn binary_identity() -> String {
-    std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .map(|m| {
-            let modified = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_secs());
-            format!("{} bytes, modified {modified}", m.len())
-        })
-        .unwrap_or_else(|_| "unknown".into())
-}
-
-/// A kill in the middle of an append can leave a last line without its newline: cut it off
-/// (that size is measured again) so the next append starts on a fresh line.
-fn drop_torn_line(path: &Path) -> Result<()> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io(path, "read", e)),
-    };
-    if bytes.is_empty() || bytes.ends_with(b"\n") {
-        return Ok(());
-    }
-    let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(path)
-        .and_then(|f| f.set_len(keep as u64).and_then(|_| f.sync_all()))
-        .map_err(|e| Error::io(path, "truncate", e))?;
-    eprintln!(
-        "note: {}: dropped an unfinished last line (a killed run); that size runs again",
-        path.display()
-    );
-    Ok(())
-}
-
-/// Rows already in DIR/b3.jsonl; refuses a file written by another binary or other options.
-fn load_done(path: &Path, key: &Key) -> Result<Vec<Line>> {
-    drop_torn_line(path)?;
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    let text = read_utf8(path, 16 << 20)?;
-    let mut done = Vec::new();
-    for (i, raw) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let line: Line = serde_json::from_str(raw)
-            .map_err(|e| Error::at(path, Some(i + 1), None, format!("not a b3 row: {e}")))?;
-        if line.key != *key {
-            let (old, new) = (
-                serde_json::to_value(&line.key).unwrap_or_default(),
-                serde_json::to_value(key).unwrap_or_default(),
-            );
-            let field = old
-                .as_object()
-                .and_then(|o| o.iter().find(|(k, v)| new.get(k.as_str()) != Some(v)))
-                .map(|(k, v)| format!("{k} was {v}, now {}", new[k.as_str()]))
-                .unwrap_or_default();
-            return Err(Error::at(
-                path,
-                Some(i + 1),
-                Some("key"),
-                format!(
-                    "written by another binary or with other options ({field}); \
-                     refusing to mix them: use another --out folder or remove the file"
-                ),
-            ));
-        }
-        done.push(line);
-    }
-    Ok(done)
-}
-
-fn append(path: &Path, line: &Line) -> Result<()> {
-    let mut text = serde_json::to_string(line)
-        .map_err(|e| Error::failure(format!("encoding a b3 row: {e}")))?;
-    text.push('\n');
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| Error::io(path, "open for appending", e))?;
-    // One write of the whole line, then fsync: a kill leaves either the line or nothing.
-    f.write_all(text.as_bytes())
-        .and_then(|_| f.sync_all())
-        .map_err(|e| Error::io(path, "append to", e))
-}
-
 pub fn bench(args: &BenchArgs) -> Result<Report> {
     let sizes = sizes(args)?;
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let repeats = args.repeats.unwrap_or(1);
-    let (stream_mib, stream_tries) = if args.quick { (64, 3) } else { (512, 10) };
+    let runs = Runs::from_args(args.repeats, args.quick.then_some(1));
+    let stream_mib = args.stream_mib.unwrap_or(if args.quick { 64 } else { 512 });
+    let stream_tries = if args.quick { 3 } else { 10 };
     let key = Key {
         program: cohesion_experiment::store::PROGRAM.into(),
         binary: binary_identity(),
         years: args.years,
         seed: args.seed,
         threads,
-        repeats,
         stream_mib,
         stream_tries,
     };
@@ -255,77 +142,117 @@ pub fn bench(args: &BenchArgs) -> Result<Report> {
         None => Vec::new(),
     };
     let mut report = Report::default();
+    let mut differing = Vec::new();
     for &size in &sizes {
-        let measured = match done.iter().find(|l| l.size == size) {
-            Some(line) => {
-                progress(&format!(
-                    "b3 {size} agents: already in the --out file, skipped"
-                ));
-                line.measured.clone()
-            }
-            None => {
-                let started = Instant::now();
-                let task = Task {
-                    agents: size,
-                    years: args.years,
-                    seed: args.seed,
-                    threads,
-                    stream_mib,
-                    stream_tries,
-                };
-                let runs = (0..repeats)
-                    .map(|_| in_child(&child::Task::Population(task.clone())))
-                    .collect::<Result<Vec<Measured>>>()?;
-                let m = combine(&runs);
-                if let Some(f) = &file {
-                    append(
-                        f,
-                        &Line {
-                            key: key.clone(),
-                            size,
-                            measured: m.clone(),
-                        },
-                    )?;
-                }
-                progress(&format!(
-                    "b3 {size} agents: {:.3} s per simulated year (done in {:.1} s)",
-                    m.s_per_year,
-                    started.elapsed().as_secs_f64()
-                ));
-                m
-            }
+        let task = Task {
+            agents: size,
+            years: args.years,
+            seed: args.seed,
+            threads,
+            stream_mib,
+            stream_tries,
         };
+        let one_run = |run: usize| -> Result<Line> {
+            if let Some(line) = done.iter().find(|l| l.size == size && l.run == run) {
+                progress(&format!(
+                    "b3 {size} agents: run {run} already in the --out file, skipped"
+                ));
+                return Ok(line.clone());
+            }
+            let started = Instant::now();
+            let measured: Measured = in_child(&child::Task::Population(task.clone()))?;
+            let line = Line {
+                key: key.clone(),
+                size,
+                run,
+                wall_s: started.elapsed().as_secs_f64(),
+                measured,
+            };
+            if let Some(f) = &file {
+                append(f, &line)?;
+            }
+            progress(&format!(
+                "b3 {size} agents: run {run}: {:.3} s per simulated year (process {:.1} s)",
+                line.measured.s_per_year, line.wall_s
+            ));
+            Ok(line)
+        };
+        let first = one_run(1)?;
+        let count = runs.count(first.wall_s);
+        let mut lines = vec![first];
+        for run in 2..=count {
+            lines.push(one_run(run)?);
+        }
+        let unused = done
+            .iter()
+            .filter(|l| l.size == size && l.run > count)
+            .count();
+        if unused > 0 {
+            eprintln!(
+                "note: b3 {size} agents: {unused} more run(s) in the --out file beyond the {count} asked for are not used"
+            );
+        }
+        let measured: Vec<Measured> = lines.into_iter().map(|l| l.measured).collect();
+        if measured
+            .iter()
+            .any(|m| m.trust_all.to_bits() != measured[0].trust_all.to_bits())
+        {
+            differing.push(size);
+        }
         report
             .rows
-            .push(row(size, &measured, args.years, threads, repeats));
+            .push(row(size, &combine(&measured), args.years, threads));
     }
     report.notes = vec![
         format!(
-            "b3: baseline future, no policy, seed {}; setup_s = synthesis + network + burn-in + the start year's indicators; s_per_year = median over {} simulated years (advance + indicators) of the median of {repeats} process(es); peak_mib = that process's peak resident memory (VmHWM, before the copy)",
-            args.seed, args.years
+            "b3: baseline future, no policy, seed {}; each size runs in separate processes, one per run: {}; every figure is the median over those runs (repeats = their number), s_per_year_min/max the fastest and slowest run; nothing is discarded",
+            args.seed,
+            runs.describe()
+        ),
+        format!(
+            "warm-up: in each run, setup_s (synthesis + network + burn-in + the start year's indicators, which touches all state) is timed apart before the simulated years; s_per_year = median over {} simulated years (advance + indicators) within the run; peak_mib = the largest of the runs' peak resident memory (VmHWM, before the copy)",
+            args.years
         ),
         format!(
             "touched_gbps = bytes_per_agent × agents × 12 monthly steps ÷ s_per_year: a DEFINITION of the bytes a simulated year must touch (each agent's state once a month), not a hardware counter; stream_*_gbps = STREAM-like copy, 2 × {stream_mib} MiB arrays, best of {stream_tries}, bytes read + written, measured in the same process on 1 and {threads} thread(s); x_anchor = touched_gbps ÷ stream_gbps"
         ),
     ];
+    if !differing.is_empty() {
+        report.notes.push(format!(
+            "WARNING: trust_all differs between runs of the same seed at {differing:?} agents"
+        ));
+    }
     Ok(report)
 }
 
-/// Several processes' measurements of one size: medians of the times, the largest peak.
-fn combine(runs: &[Measured]) -> Measured {
+/// One size's figures over its runs.
+struct Figures {
+    /// Medians of the times and rates; the largest peak; the rest from the first run.
+    median: Measured,
+    s_per_year: Spread,
+    runs: usize,
+}
+
+fn combine(runs: &[Measured]) -> Figures {
     let med = |f: fn(&Measured) -> f64| median(&runs.iter().map(f).collect::<Vec<_>>());
-    let last = runs.last().expect("at least one repeat");
-    Measured {
-        setup_s: med(|m| m.setup_s),
-        s_per_year: med(|m| m.s_per_year),
-        stream_1t_gbps: med(|m| m.stream_1t_gbps),
-        stream_gbps: med(|m| m.stream_gbps),
-        peak_kib: runs.iter().map(|m| m.peak_kib).max().unwrap_or(0),
-        ..last.clone()
+    let first = runs.first().expect("at least one run");
+    let s_per_year = Spread::of(&runs.iter().map(|m| m.s_per_year).collect::<Vec<_>>());
+    Figures {
+        median: Measured {
+            setup_s: med(|m| m.setup_s),
+            s_per_year: s_per_year.median,
+            stream_1t_gbps: med(|m| m.stream_1t_gbps),
+            stream_gbps: med(|m| m.stream_gbps),
+            peak_kib: runs.iter().map(|m| m.peak_kib).max().unwrap_or(0),
+            ..first.clone()
+        },
+        s_per_year,
+        runs: runs.len(),
     }
 }
 
-fn row(size: usize, m: &Measured, years: u32, threads: usize, repeats: usize) -> Row {
+fn row(size: usize, f: &Figures, years: u32, threads: usize) -> Row {
+    let m = &f.median;
     let n = m.agents as f64;
     let touched = m.bytes_per_agent as f64 * n * MONTHS / m.s_per_year.max(1e-12) / 1e9;
     vec![
@@ -334,10 +261,12 @@ fn row(size: usize, m: &Measured, years: u32, threads: usize, repeats: usize) ->
         ("agents", m.agents.into()),
         ("variant", "model".into()),
         ("threads", threads.into()),
-        ("repeats", repeats.into()),
+        ("repeats", f.runs.into()),
         ("years", years.into()),
         ("setup_s", m.setup_s.into()),
         ("s_per_year", m.s_per_year.into()),
+        ("s_per_year_min", f.s_per_year.min.into()),
+        ("s_per_year_max", f.s_per_year.max.into()),
         ("s_per_year_per_1e6", (m.s_per_year / n * 1e6).into()),
         ("peak_mib", mib(m.peak_kib)),
         ("bytes_per_agent", m.bytes_per_agent.into()),
