@@ -236,6 +236,8 @@ struct Cells {
     classes: usize,
     /// Each cell's groups, as indices into [`group_names`], ended by `NONE`.
     groups: Vec<[u8; MAX_GROUPS]>,
+    /// Each cell's groups as a bit set (bit g for group g).
+    masks: Vec<u32>,
 }
 
 /// An agent is in at most seven groups: all, education, income quintile, age band, class,
@@ -255,7 +257,7 @@ impl Cells {
             count < 1 << 15,
             "cells must fit a u16 code with the owner bit"
         );
-        let groups = (0..count)
+        let groups: Vec<[u8; MAX_GROUPS]> = (0..count)
             .map(|cell| {
                 let (edu, quintile, age, class, top) = Cells::unpack(cell, classes);
                 let mut out = [NONE; MAX_GROUPS];
@@ -280,7 +282,19 @@ impl Cells {
                 out
             })
             .collect();
-        Cells { classes, groups }
+        let masks = groups
+            .iter()
+            .map(|gs| {
+                gs.iter()
+                    .take_while(|&&g| g != NONE)
+                    .fold(0u32, |m, &g| m | 1 << g)
+            })
+            .collect();
+        Cells {
+            classes,
+            groups,
+            masks,
+        }
     }
 
     fn unpack(cell: usize, classes: usize) -> (usize, usize, usize, usize, usize) {
@@ -349,16 +363,24 @@ fn cohesion_index(values: &dyn Fn(&str) -> f64) -> f64 {
     50.0 + 10.0 * z / r.dimension.len() as f64
 }
 
-/// Each group's values in ascending order, from one pass over the population's order.
+/// Each group's values in ascending order, read off the population's order: one pass per
+/// group, the groups shared among the threads (a single pass pushing every agent into all
+/// its groups was the indicators' largest serial cost at full population scale).
 fn spread(order: &[u64], cells: &Cells, sizes: &[usize]) -> Vec<Vec<f64>> {
-    let mut out: Vec<Vec<f64>> = sizes.iter().map(|&m| Vec::with_capacity(m)).collect();
-    for &key in order {
-        let value = key_value(key) as f64;
-        for g in cells.groups_of(key_code(key)) {
-            out[g].push(value);
-        }
-    }
-    out
+    (0..sizes.len())
+        .into_par_iter()
+        .map(|g| {
+            let bit = 1u32 << g;
+            let mut out = Vec::with_capacity(sizes[g]);
+            out.extend(
+                order
+                    .iter()
+                    .filter(|&&key| cells.masks[(key_code(key) >> 1) as usize] & bit != 0)
+                    .map(|&key| key_value(key) as f64),
+            );
+            out
+        })
+        .collect()
 }
 
 /// Agents sorted by `value`, as `value bits << 32 | code`: agents with equal values are
