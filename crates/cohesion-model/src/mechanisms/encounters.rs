@@ -73,20 +73,18 @@ fn platform_sample(faces: &[Face], seed: u64, key: u64, size: usize) -> Option<V
         return None;
     }
     let mut s = Stream::new(seed, key, 0, Purpose::Platform);
-    Some(
-        (0..size)
-            .map(|_| {
-                let id = s.below(n);
-                let face = faces[id];
-                Candidate {
-                    opinion: face.opinion,
-                    id: id as u32,
-                    edu: face.edu,
-                    online: face.online,
-                }
-            })
-            .collect(),
-    )
+    Some((0..size).map(|_| candidate(faces, s.below(n))).collect())
+}
+
+/// User `id` as a candidate.
+fn candidate(faces: &[Face], id: usize) -> Candidate {
+    let face = faces[id];
+    Candidate {
+        opinion: face.opinion,
+        id: id as u32,
+        edu: face.edu,
+        online: face.online,
+    }
 }
 
 /// How many agents ahead the partner reads are fetched: far enough to cover a memory
@@ -118,16 +116,7 @@ fn month_with_sample(w: &mut World, p: &Params, month: u64, sample_size: usize) 
     let sample = platform_sample(&faces, seed, key, sample_size);
     let offer = |s: &mut Stream| match &sample {
         Some(sample) => sample[s.below(sample.len())],
-        None => {
-            let id = s.below(n);
-            let face = faces[id];
-            Candidate {
-                opinion: face.opinion,
-                id: id as u32,
-                edu: face.edu,
-                online: face.online,
-            }
-        }
+        None => candidate(&faces, s.below(n)),
     };
     let eps = p.epsilon as f32;
     let mu = p.mu as f32;
