@@ -234,16 +234,10 @@ pub fn group_names() -> Vec<String> {
 /// agent's groups in a small table instead of a random read per agent.
 struct Cells {
     classes: usize,
-    /// Each cell's groups, as indices into [`group_names`], ended by `NONE`.
-    groups: Vec<[u8; MAX_GROUPS]>,
-    /// Each cell's groups as a bit set (bit g for group g).
+    /// Each cell's groups as a bit set: bit g for group g of [`group_names`].
     masks: Vec<u32>,
 }
 
-/// An agent is in at most seven groups: all, education, income quintile, age band, class,
-/// top 10 % or rest, top 1 %.
-const MAX_GROUPS: usize = 7;
-const NONE: u8 = u8::MAX;
 const AGE_BANDS: usize = 5;
 const TOP_BANDS: usize = 3;
 /// A cell code shifted left by one, with the owner flag in bit 0.
@@ -257,44 +251,24 @@ impl Cells {
             count < 1 << 15,
             "cells must fit a u16 code with the owner bit"
         );
-        let groups: Vec<[u8; MAX_GROUPS]> = (0..count)
+        let masks = (0..count)
             .map(|cell| {
                 let (edu, quintile, age, class, top) = Cells::unpack(cell, classes);
-                let mut out = [NONE; MAX_GROUPS];
-                let mut k = 0;
-                let mut add = |g: usize| {
-                    out[k] = g as u8;
-                    k += 1;
-                };
-                add(0);
-                add(1 + edu);
-                add(4 + quintile);
+                let mut mask = 1 | 1 << (1 + edu) | 1 << (4 + quintile);
                 if age < 4 {
-                    add(9 + age);
+                    mask |= 1 << (9 + age);
                 }
                 if class < classes {
-                    add(13 + class);
+                    mask |= 1 << (13 + class);
                 }
-                add(13 + classes + usize::from(top == 0));
+                mask |= 1 << (13 + classes + usize::from(top == 0));
                 if top == 2 {
-                    add(15 + classes);
+                    mask |= 1 << (15 + classes);
                 }
-                out
+                mask
             })
             .collect();
-        let masks = groups
-            .iter()
-            .map(|gs| {
-                gs.iter()
-                    .take_while(|&&g| g != NONE)
-                    .fold(0u32, |m, &g| m | 1 << g)
-            })
-            .collect();
-        Cells {
-            classes,
-            groups,
-            masks,
-        }
+        Cells { classes, masks }
     }
 
     fn unpack(cell: usize, classes: usize) -> (usize, usize, usize, usize, usize) {
@@ -328,11 +302,16 @@ impl Cells {
         (cell << 1 | usize::from(a.has(i, OWNER))) as Code
     }
 
-    fn groups_of(&self, code: Code) -> impl Iterator<Item = usize> + '_ {
-        self.groups[(code >> 1) as usize]
-            .iter()
-            .take_while(|&&g| g != NONE)
-            .map(|&g| g as usize)
+    /// The groups of a cell, in ascending order.
+    fn groups_of(&self, code: Code) -> impl Iterator<Item = usize> {
+        let mut mask = self.masks[(code >> 1) as usize];
+        std::iter::from_fn(move || {
+            (mask != 0).then(|| {
+                let g = mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                g
+            })
+        })
     }
 }
 
@@ -363,24 +342,16 @@ fn cohesion_index(values: &dyn Fn(&str) -> f64) -> f64 {
     50.0 + 10.0 * z / r.dimension.len() as f64
 }
 
-/// Each group's values in ascending order, read off the population's order: one pass per
-/// group, the groups shared among the threads (a single pass pushing every agent into all
-/// its groups was the indicators' largest serial cost at full population scale).
+/// Each group's values in ascending order, from one pass over the population's order.
 fn spread(order: &[u64], cells: &Cells, sizes: &[usize]) -> Vec<Vec<f64>> {
-    (0..sizes.len())
-        .into_par_iter()
-        .map(|g| {
-            let bit = 1u32 << g;
-            let mut out = Vec::with_capacity(sizes[g]);
-            out.extend(
-                order
-                    .iter()
-                    .filter(|&&key| cells.masks[(key_code(key) >> 1) as usize] & bit != 0)
-                    .map(|&key| key_value(key) as f64),
-            );
-            out
-        })
-        .collect()
+    let mut out: Vec<Vec<f64>> = sizes.iter().map(|&m| Vec::with_capacity(m)).collect();
+    for &key in order {
+        let value = key_value(key) as f64;
+        for g in cells.groups_of(key_code(key)) {
+            out[g].push(value);
+        }
+    }
+    out
 }
 
 /// Agents sorted by `value`, as `value bits << 32 | code`: agents with equal values are
