@@ -125,13 +125,8 @@ pub fn section(dir: &Path, query: &str, target: Option<&str>) -> Result<String> 
                 &tspans,
                 &reference,
                 &KeynessOptions {
-                    attr: "lower".into(),
-                    max_p: 0.05,
-                    min_log_ratio: 0.0,
-                    min_freq: 3,
-                    negative: false,
-                    simple_maths_k: 1.0,
                     top: Some(KEYWORDS),
+                    ..KeynessOptions::default()
                 },
             )?;
             let _ = write!(

@@ -309,13 +309,8 @@ fn operations<'c>(c: &'c Corpus, cell: &Words) -> Result<Vec<Op<'c>>> {
         run: Box::new(move || {
             let half = c.len() / 2;
             let ko = ops::keyness::KeynessOptions {
-                attr: "lower".into(),
-                max_p: 0.05,
-                min_log_ratio: 0.0,
-                min_freq: 3,
-                negative: false,
-                simple_maths_k: 1.0,
                 top: Some(100),
+                ..Default::default()
             };
             let target = Spans(vec![(0, half)]);
             let reference = ops::keyness::Reference::Spans(Spans(vec![(half, c.len())]));

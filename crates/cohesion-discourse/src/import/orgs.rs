@@ -3,8 +3,8 @@
 //! code such as `SP` gets the full name it had on the sitting's date.
 
 use super::persons::attr;
+use super::tei::malformed;
 use crate::model::Text;
-use cohesion_io::error::line_of_offset;
 use cohesion_io::{Error, Result};
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -63,10 +63,9 @@ pub fn read_list_org(path: &Path, lossy: bool) -> Result<Orgs> {
     let mut in_name = false;
     let mut depth = 0usize;
     loop {
-        let ev = reader.read_event().map_err(|e| {
-            let line = line_of_offset(&content, reader.error_position() as usize);
-            Error::at(path, Some(line), None, format!("malformed XML: {e}"))
-        })?;
+        let ev = reader
+            .read_event()
+            .map_err(|e| malformed(path, &content, reader.error_position() as usize, &e))?;
         match ev {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(ev, Event::Empty(_));
@@ -104,8 +103,7 @@ pub fn read_list_org(path: &Path, lossy: bool) -> Result<Orgs> {
             }
             Event::GeneralRef(r) if in_name => {
                 let bad = |e: &dyn std::fmt::Display| {
-                    let line = line_of_offset(&content, reader.buffer_position() as usize);
-                    Error::at(path, Some(line), None, format!("malformed XML: {e}"))
+                    malformed(path, &content, reader.buffer_position() as usize, e)
                 };
                 let c = match r.resolve_char_ref().map_err(|e| bad(&e))? {
                     Some(c) => c,

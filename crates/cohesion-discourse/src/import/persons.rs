@@ -2,7 +2,7 @@
 //! affiliations, so party is the one the speaker had on the sitting's date. The TEI registry
 //! is trusted over the flattened `-meta.tsv`; disagreements are reported by the caller.
 
-use cohesion_io::error::line_of_offset;
+use super::tei::malformed;
 use cohesion_io::{Error, Result};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -87,10 +87,9 @@ pub fn read_list_person(path: &Path, lossy: bool) -> Result<Persons> {
     let mut cur: Option<(String, Person)> = None;
     let mut field: Option<&'static str> = None;
     loop {
-        let ev = reader.read_event().map_err(|e| {
-            let line = line_of_offset(&content, reader.error_position() as usize);
-            Error::at(path, Some(line), None, format!("malformed XML: {e}"))
-        })?;
+        let ev = reader
+            .read_event()
+            .map_err(|e| malformed(path, &content, reader.error_position() as usize, &e))?;
         match ev {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 match (e.local_name().as_ref(), cur.as_mut()) {

@@ -102,6 +102,21 @@ fn house_name(corresp: &str) -> String {
     }
 }
 
+/// The error for malformed XML at byte `offset` of `content`, naming the file and line.
+pub(super) fn malformed(
+    path: &Path,
+    content: &str,
+    offset: usize,
+    e: &dyn std::fmt::Display,
+) -> Error {
+    Error::at(
+        path,
+        Some(line_of_offset(content, offset)),
+        None,
+        format!("malformed XML: {e}"),
+    )
+}
+
 /// Parse one sitting. `annotated` maps utterance ids to sentences from a sibling CoNLL-U.
 pub fn parse_tei(
     path: &Path,
@@ -114,13 +129,7 @@ pub fn parse_tei(
     let mut reader = Reader::from_str(content);
     reader.config_mut().check_end_names = true;
     let xml_err = |reader: &Reader<&[u8]>, e: &dyn std::fmt::Display| {
-        let off = reader.error_position() as usize;
-        Error::at(
-            path,
-            Some(line_of_offset(content, off)),
-            None,
-            format!("malformed XML: {e}"),
-        )
+        malformed(path, content, reader.error_position() as usize, e)
     };
     let mut text = Text::default();
     let mut stack: Vec<Vec<u8>> = Vec::new();

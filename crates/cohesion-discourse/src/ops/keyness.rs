@@ -23,6 +23,22 @@ pub struct KeynessOptions {
     pub top: Option<usize>,
 }
 
+/// The command line's defaults: lower-case words, p < 0.05, at least 3 uses, over-used words
+/// only, simple maths with k = 1, every row.
+impl Default for KeynessOptions {
+    fn default() -> Self {
+        KeynessOptions {
+            attr: "lower".into(),
+            max_p: 0.05,
+            min_log_ratio: 0.0,
+            min_freq: 3,
+            negative: false,
+            simple_maths_k: 1.0,
+            top: None,
+        }
+    }
+}
+
 pub enum Reference {
     Spans(Spans),
     /// Frequencies by type and the reference size `d`.
