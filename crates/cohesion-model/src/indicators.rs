@@ -4,6 +4,7 @@
 //! the group rows; a few population-only measures appear only in the `all` group.
 
 use crate::agents::*;
+use crate::ascending::{Median, Opinion, Shares, Sum};
 use crate::mechanisms::participation::is_lonely;
 use crate::params::Params;
 use crate::prefetch::prefetch;
@@ -342,16 +343,15 @@ fn cohesion_index(values: &dyn Fn(&str) -> f64) -> f64 {
     50.0 + 10.0 * z / r.dimension.len() as f64
 }
 
-/// Each group's values in ascending order, from one pass over the population's order.
-fn spread(order: &[u64], cells: &Cells, sizes: &[usize]) -> Vec<Vec<f64>> {
-    let mut out: Vec<Vec<f64>> = sizes.iter().map(|&m| Vec::with_capacity(m)).collect();
+/// Calls `visit(group, code, value)` for each agent of `order` and each of its groups, so
+/// every group sees its members' values in ascending order.
+fn visit_groups(order: &[u64], cells: &Cells, mut visit: impl FnMut(usize, Code, f64)) {
     for &key in order {
-        let value = key_value(key) as f64;
-        for g in cells.groups_of(key_code(key)) {
-            out[g].push(value);
+        let (code, value) = (key_code(key), key_value(key) as f64);
+        for g in cells.groups_of(code) {
+            visit(g, code, value);
         }
     }
-    out
 }
 
 /// Agents sorted by `value`, as `value bits << 32 | code`: agents with equal values are
@@ -460,41 +460,48 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
     drop(partial);
     drop(peers);
     let a = &w.agents;
-    // One sorted order at a time, so only one set of group lists is alive (memory at full
-    // population scale); each group reads its members already in order.
-    let (income_gini, income_s80s20): (Vec<f64>, Vec<f64>) = {
+    // One sorted order at a time (memory at full population scale); each group's statistics
+    // take its members' values in ascending order, as a sorted copy of the group would hold
+    // them, without the copy.
+    let income: Vec<Shares> = {
         let order = sorted_by(&codes, |i| a.income[i]);
-        let lists = spread(&order, &cells, &tally.members);
-        lists
-            .par_iter()
-            .map(|v| (gini_sorted(v), s80s20_sorted(v)))
-            .unzip()
-    };
-    let (wealth_stats, owner_ratio): (Vec<(f64, f64)>, Vec<f64>) = {
-        let order = sorted_by(&codes, |i| a.wealth[i]);
-        let lists = spread(&order, &cells, &tally.members);
-        let stats = lists
-            .par_iter()
-            .map(|v| (gini_sorted(v), top_share_sorted(v, 0.1)))
+        let mut shares: Vec<Shares> = (0..groups)
+            .map(|g| Shares::new(tally.members[g], 0.1))
             .collect();
-        drop(lists);
-        (stats, owner_renter_median_ratio(&order, &cells, &tally))
+        visit_groups(&order, &cells, |g, _, x| shares[g].push(x));
+        shares
     };
-    let opinion_stats: Vec<[f64; 5]> = {
-        let order = sorted_by(&codes, |i| a.opinion[i]);
-        let lists = spread(&order, &cells, &tally.members);
-        lists
-            .par_iter()
-            .map(|op| {
-                [
-                    mean(op),
-                    variance(op),
-                    bimodality(op),
-                    esteban_ray(op, 20),
-                    clusters_sorted(op, 0.05, 0.05) as f64,
-                ]
+    let (wealth, owner_ratio): (Vec<Shares>, Vec<f64>) = {
+        let order = sorted_by(&codes, |i| a.wealth[i]);
+        let mut shares: Vec<Shares> = (0..groups)
+            .map(|g| Shares::new(tally.members[g], 0.1))
+            .collect();
+        // [owners, renters] per group
+        let mut medians: Vec<[Median; 2]> = (0..groups)
+            .map(|g| {
+                let owners = tally.owners[g];
+                [Median::new(owners), Median::new(tally.members[g] - owners)]
             })
-            .collect()
+            .collect();
+        visit_groups(&order, &cells, |g, code, x| {
+            shares[g].push(x);
+            medians[g][usize::from(!is_owner(code))].push(x);
+        });
+        let ratio = medians
+            .iter()
+            .map(|[owners, renters]| owners.value() / renters.value())
+            .collect();
+        (shares, ratio)
+    };
+    let opinion: Vec<Opinion> = {
+        let order = sorted_by(&codes, |i| a.opinion[i]);
+        let mut sums = vec![Sum::default(); groups];
+        visit_groups(&order, &cells, |g, _, x| sums[g].0 += x);
+        let mut opinion: Vec<Opinion> = (0..groups)
+            .map(|g| Opinion::new(tally.members[g], sums[g], 0.05, 0.05))
+            .collect();
+        visit_groups(&order, &cells, |g, _, x| opinion[g].push(x));
+        opinion
     };
     drop(codes);
     let mut rows = Vec::new();
@@ -516,17 +523,17 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
         for (k, ind) in MEANS.iter().enumerate() {
             push(name, ind, means[k]);
         }
-        push(name, "income_gini", income_gini[g]);
-        push(name, "income_s80s20", income_s80s20[g]);
-        push(name, "wealth_gini", wealth_stats[g].0);
-        push(name, "wealth_top10_share", wealth_stats[g].1);
+        push(name, "income_gini", income[g].gini());
+        push(name, "income_s80s20", income[g].s80s20());
+        push(name, "wealth_gini", wealth[g].gini());
+        push(name, "wealth_top10_share", wealth[g].top_share());
         push(name, "owner_renter_wealth_ratio", owner_ratio[g]);
-        let [op_mean, op_variance, op_bimodality, op_er, op_clusters] = opinion_stats[g];
-        push(name, "opinion_mean", op_mean);
-        push(name, "opinion_variance", op_variance);
-        push(name, "bimodality", op_bimodality);
-        push(name, "esteban_ray", op_er);
-        push(name, "opinion_clusters", op_clusters);
+        let o = &opinion[g];
+        push(name, "opinion_mean", o.mean());
+        push(name, "opinion_variance", o.variance());
+        push(name, "bimodality", o.bimodality());
+        push(name, "esteban_ray", o.esteban_ray());
+        push(name, "opinion_clusters", o.clusters() as f64);
         let lookup = |ind: &str| {
             MEANS
                 .iter()
@@ -567,38 +574,6 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
     push("all", "digital_first_share", w.macro_state.digital_first);
     push("all", "waves", w.macro_state.waves as f64);
     rows
-}
-
-/// Median wealth of owners over that of renters per group, reading the nearest-rank medians
-/// off the population's wealth order (no per-group copies).
-fn owner_renter_median_ratio(order: &[u64], cells: &Cells, tally: &Tally) -> Vec<f64> {
-    let groups = tally.members.len();
-    let target = |count: usize| ((count as f64 - 1.0) * 0.5).round() as usize;
-    let mut seen = vec![[0usize; 2]; groups];
-    let mut median = vec![[f64::NAN; 2]; groups];
-    for &key in order {
-        let code = key_code(key);
-        let side = usize::from(!is_owner(code));
-        for g in cells.groups_of(code) {
-            let count = [tally.owners[g], tally.members[g] - tally.owners[g]][side];
-            if seen[g][side] == target(count) {
-                median[g][side] = key_value(key) as f64;
-            }
-            seen[g][side] += 1;
-        }
-    }
-    median
-        .iter()
-        .zip(0..groups)
-        .map(|(m, g)| {
-            let renters = tally.members[g] - tally.owners[g];
-            if tally.owners[g] == 0 || renters == 0 {
-                f64::NAN
-            } else {
-                m[0] / m[1]
-            }
-        })
-        .collect()
 }
 
 /// Pearson correlation of education levels across the two ends of every tie (Newman 2003's

@@ -10,6 +10,7 @@
 //! measures it. See `docs/ODD.md` for the model description (ODD+D).
 
 pub mod agents;
+pub mod ascending;
 pub mod data;
 pub mod foci;
 pub mod indicators;

@@ -109,17 +109,25 @@ pub fn bimodality(v: &[f64]) -> f64 {
     (g * g + 1.0) / (k + 3.0 * (n - 1.0).powi(2) / ((n - 2.0) * (n - 3.0)))
 }
 
+/// The number of bins the indicators' Esteban–Ray polarisation uses.
+pub const ER_BINS: usize = 20;
+
 /// Esteban–Ray polarisation on a histogram of `bins` equal bins over [0,1]:
 /// P = Σᵢ Σⱼ πᵢ^(1+α) πⱼ |yᵢ − yⱼ|, α = 1.6 (Esteban & Ray 1994), with πᵢ the bin shares and yᵢ
 /// the bin centres. Zero for consensus; largest for two equal masses at the extremes.
 pub fn esteban_ray(v: &[f64], bins: usize) -> f64 {
-    let alpha = 1.6;
     let mut h = vec![0.0; bins];
     for &x in v {
         let b = ((x.clamp(0.0, 1.0) * bins as f64) as usize).min(bins - 1);
         h[b] += 1.0;
     }
-    let n = v.len() as f64;
+    esteban_ray_histogram(&h, v.len() as f64)
+}
+
+/// [`esteban_ray`] from the bin counts `h` of `n` values.
+pub fn esteban_ray_histogram(h: &[f64], n: f64) -> f64 {
+    let alpha = 1.6;
+    let bins = h.len();
     if n == 0.0 {
         return f64::NAN;
     }
