@@ -38,11 +38,16 @@ impl Membership {
     }
 
     pub fn of(&self, focus: u32) -> &[u32] {
+        &self.members[self.span(focus)]
+    }
+
+    /// Where a focus's members lie in `members` (empty for [`NO_FOCUS`]).
+    pub fn span(&self, focus: u32) -> std::ops::Range<usize> {
         if focus == NO_FOCUS {
-            return &[];
+            return 0..0;
         }
         let f = focus as usize;
-        &self.members[self.offsets[f] as usize..self.offsets[f + 1] as usize]
+        self.offsets[f] as usize..self.offsets[f + 1] as usize
     }
 }
 

@@ -20,6 +20,7 @@
 use super::policy::takeup;
 use super::CHUNK;
 use crate::agents::{CLUB, EMPLOYED, VOLUNTEER, WITHDRAWN};
+use crate::foci::Membership;
 use crate::network::Focus;
 use crate::params::Params;
 use crate::prefetch::prefetch;
@@ -118,7 +119,9 @@ fn decay_row(
     *degree = kept as u8;
 }
 
-/// A candidate drawn but not yet checked: who approaches whom, in which focus.
+/// A candidate drawn but not yet checked: who approaches whom, in which focus. Until
+/// [`resolve`], a draft into a focus holds in `j` the candidate's slot in that focus's member
+/// list rather than the candidate: reading the list is a random read, fetched meanwhile.
 #[derive(Clone, Copy)]
 struct Draft {
     i: u32,
@@ -126,9 +129,10 @@ struct Draft {
     focus: Focus,
 }
 
-/// A member of one of agent i's foci (neighbourhood; workplace if employed; club if a member
-/// or volunteer), chosen with weights 0.45, 0.35, 0.25; `None` for an empty focus.
-fn focus_candidate(w: &World, i: usize, s: &mut Stream) -> Option<(usize, Focus)> {
+/// One of agent i's foci (neighbourhood; workplace if employed; club if a member or
+/// volunteer), chosen with weights 0.45, 0.35, 0.25, and a slot in its member list; `None`
+/// for an empty focus.
+fn focus_slot(w: &World, i: usize, s: &mut Stream) -> Option<(usize, Focus)> {
     let a = &w.agents;
     let mut options: [(Focus, f64); 3] = [
         (Focus::Neighbourhood, 0.45),
@@ -151,15 +155,24 @@ fn focus_candidate(w: &World, i: usize, s: &mut Stream) -> Option<(usize, Focus)
         }
         u -= wgt;
     }
-    let members = match focus {
-        Focus::Neighbourhood => w.foci.neighbourhoods.of(a.neighbourhood[i]),
-        Focus::Work => w.foci.workplaces.of(a.workplace[i]),
-        _ => w.foci.clubs.of(a.club[i]),
-    };
-    if members.is_empty() {
+    let (membership, id) = members_of(w, focus, i);
+    let span = membership.span(id);
+    if span.is_empty() {
         return None;
     }
-    Some((members[s.below(members.len())] as usize, focus))
+    let slot = span.start + s.below(span.len());
+    prefetch(&membership.members[slot]);
+    Some((slot, focus))
+}
+
+/// The member list of agent i's focus of this kind, and the focus's id.
+fn members_of(w: &World, focus: Focus, i: usize) -> (&Membership, u32) {
+    let (a, foci) = (&w.agents, &w.foci);
+    match focus {
+        Focus::Neighbourhood => (&foci.neighbourhoods, a.neighbourhood[i]),
+        Focus::Work => (&foci.workplaces, a.workplace[i]),
+        _ => (&foci.clubs, a.club[i]),
+    }
 }
 
 /// The candidates agent i approaches this year, appended to `out` (its formation stream
@@ -182,17 +195,34 @@ fn draw(w: &World, peers: &[Peer], p: &Params, i: usize, out: &mut Vec<Draft>) {
         } else if s.chance((p.individualism_reach * ind).min(0.95)) {
             (s.below(n), Focus::Elective)
         } else {
-            match focus_candidate(w, i, &mut s) {
+            match focus_slot(w, i, &mut s) {
                 Some(found) => found,
                 None => continue,
             }
         };
-        prefetch(&peers[j]);
+        if !is_focus_draft(focus) {
+            prefetch(&peers[j]);
+        }
         out.push(Draft {
             i: i as u32,
             j: j as u32,
             focus,
         });
+    }
+}
+
+fn is_focus_draft(focus: Focus) -> bool {
+    matches!(focus, Focus::Neighbourhood | Focus::Work | Focus::Club)
+}
+
+/// Replaces each focus draft's member-list slot with the member, fetching the member's state.
+fn resolve(w: &World, peers: &[Peer], drafts: &mut [Draft]) {
+    for d in drafts {
+        if is_focus_draft(d.focus) {
+            let (membership, _) = members_of(w, d.focus, d.i as usize);
+            d.j = membership.members[d.j as usize];
+            prefetch(&peers[d.j as usize]);
+        }
     }
 }
 
@@ -233,8 +263,9 @@ pub fn form(w: &mut World, p: &Params) {
     }
     let peers = w.peers();
     let wr = &*w;
-    // Per chunk of agents: draw every candidate first (fetching each one's state), then
-    // decide, each agent with its own acceptance stream; chunks join in agent order.
+    // Per chunk of agents: draw every candidate first, then read the drawn focus-list slots,
+    // then decide, each agent with its own acceptance stream; each step fetches what the next
+    // reads. Chunks join in agent order.
     let accept_base = Stream::base(w.seed, w.step, Purpose::TieAcceptance);
     let chunks: Vec<Vec<Draft>> = (0..n.div_ceil(PROPOSAL_CHUNK))
         .into_par_iter()
@@ -243,6 +274,7 @@ pub fn form(w: &mut World, p: &Params) {
             for i in c * PROPOSAL_CHUNK..n.min((c + 1) * PROPOSAL_CHUNK) {
                 draw(wr, &peers, p, i, &mut drafts);
             }
+            resolve(wr, &peers, &mut drafts);
             let mut stream = None;
             let mut current = u32::MAX;
             drafts.retain(|d| {
