@@ -56,13 +56,22 @@ struct Face {
 /// distribution to within a fraction of a percentage point.
 pub const PLATFORM_SAMPLE: usize = 1 << 16;
 
-/// A sampled user: who, and the face it shows.
+/// A sampled user: who, and the face it shows (with the bin of its opinion's extremity,
+/// which weights it alike for every agent).
 #[derive(Clone, Copy)]
 struct Candidate {
     opinion: f32,
     id: u32,
     edu: u8,
     online: bool,
+    engagement_bin: u16,
+}
+
+/// Bins of the weight tables, over distances and opinions in 0..1.
+const BINS: usize = 1024;
+
+fn bin(x: f32) -> usize {
+    ((x.abs() * BINS as f32) as usize).min(BINS)
 }
 
 /// The month's platform sample, or `None` when everyone is in it (candidates are then drawn
@@ -84,6 +93,7 @@ fn candidate(faces: &[Face], id: usize) -> Candidate {
         id: id as u32,
         edu: face.edu,
         online: face.online,
+        engagement_bin: bin(face.opinion) as u16,
     }
 }
 
@@ -124,8 +134,6 @@ fn month_with_sample(w: &mut World, p: &Params, month: u64, sample_size: usize) 
     let latitude_online = (p.rejection_latitude - p.online_rejection_shift).max(0.0) as f32;
     let mu_rep = (p.mu_repulsion * p.repulsion_on) as f32;
     let k = p.online_candidates.round().max(1.0) as usize;
-    const BINS: usize = 1024;
-    let bin = |x: f32| ((x.abs() * BINS as f32) as usize).min(BINS);
     let similarity: Vec<f64> = (0..=BINS)
         .map(|b| (b as f64 / BINS as f64 + p.bias_floor).powf(-p.algorithmic_bias))
         .collect();
@@ -145,9 +153,15 @@ fn month_with_sample(w: &mut World, p: &Params, month: u64, sample_size: usize) 
         let partners = ties.partners(q);
         if !partners.is_empty() {
             prefetch(&faces[partners[s.below(partners.len())] as usize]);
+        }
+        // Candidates from a platform sample are reads in a table that stays in cache.
+        if sample.is_some() {
+            return;
+        }
+        if !partners.is_empty() {
             s.next_u64();
         }
-        if sample.is_none() && faces[q].online && s.chance(p.online_influence) {
+        if faces[q].online && s.chance(p.online_influence) {
             for _ in 0..k {
                 prefetch(&faces[s.below(n)]);
                 s.next_u64();
@@ -235,7 +249,7 @@ fn month_with_sample(w: &mut World, p: &Params, month: u64, sample_size: usize) 
                         }
                         let xj = them.opinion;
                         let wj = if curated {
-                            similarity[bin(xj - xi)] * engagement[bin(xj)]
+                            similarity[bin(xj - xi)] * engagement[them.engagement_bin as usize]
                         } else {
                             1.0
                         };
