@@ -73,12 +73,16 @@ impl Ties {
         self.partners(i).contains(&(j as u32))
     }
 
-    /// Fetch agent i's degree and row ahead of a [`Ties::link`] that will read them.
+    /// Fetch agent i's degree and row ahead of a [`Ties::link`] that will read them (both
+    /// ends of each row: a row of partners is longer than a cache line).
     pub fn prefetch_row(&self, i: usize) {
         use crate::prefetch::prefetch;
+        let (first, last) = (i * self.capacity, (i + 1) * self.capacity - 1);
         prefetch(&self.degree[i]);
-        prefetch(&self.partner[i * self.capacity]);
-        prefetch(&self.focus[i * self.capacity]);
+        prefetch(&self.partner[first]);
+        prefetch(&self.partner[last]);
+        prefetch(&self.focus[first]);
+        prefetch(&self.focus[last]);
     }
 
     /// Add the tie i–j on both sides if both have room and it is new; returns whether added.
