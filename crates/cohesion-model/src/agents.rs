@@ -180,10 +180,11 @@ impl Agents {
 
     /// Reorder every attribute vector: agent k becomes the agent that was `order[k]`.
     pub fn permute(&mut self, order: &[u32]) {
+        use rayon::prelude::*;
         let agents = self;
         macro_rules! gather {
             ($($f:ident),*) => {{
-                $( agents.$f = order.iter().map(|&i| agents.$f[i as usize]).collect(); )*
+                $( agents.$f = order.par_iter().map(|&i| agents.$f[i as usize]).collect(); )*
             }};
         }
         agent_fields!(gather)

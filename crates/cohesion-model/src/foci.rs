@@ -7,6 +7,7 @@
 
 use crate::agents::*;
 use crate::rng::{Purpose, Stream};
+use rayon::prelude::*;
 
 /// Members of each focus, as offsets into one array (CSR).
 #[derive(Debug, Clone, Default)]
@@ -61,7 +62,8 @@ pub struct Foci {
 /// Cut agents, sorted by a key, into consecutive foci of `size`.
 fn sorted_blocks(keys: Vec<(f64, u32)>, size: usize, out: &mut [u32]) -> usize {
     let mut keys = keys;
-    keys.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // Indices break ties, so the order is unique and the parallel sort's is the same.
+    keys.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let size = size.max(1);
     for (rank, (_, i)) in keys.iter().enumerate() {
         out[*i as usize] = (rank / size) as u32;
@@ -70,8 +72,8 @@ fn sorted_blocks(keys: Vec<(f64, u32)>, size: usize, out: &mut [u32]) -> usize {
 }
 
 /// Foci of `size` cut from all agents sorted on `key`: each agent's focus, and the lists.
-fn cut(n: usize, size: f64, key: impl Fn(usize) -> f64) -> (Vec<u32>, Membership) {
-    let keys = (0..n).map(|i| (key(i), i as u32)).collect();
+fn cut(n: usize, size: f64, key: impl Fn(usize) -> f64 + Sync) -> (Vec<u32>, Membership) {
+    let keys = (0..n).into_par_iter().map(|i| (key(i), i as u32)).collect();
     let mut focus = vec![NO_FOCUS; n];
     let count = sorted_blocks(keys, size as usize, &mut focus);
     let lists = Membership::build(&focus, count);
@@ -90,11 +92,11 @@ pub fn assign(
     let n = a.len();
     let mut wealth_rank: Vec<(f32, u32)> = a
         .wealth
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, &w)| (w, i as u32))
         .collect();
-    wealth_rank.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    wealth_rank.par_sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
     let mut wr = vec![0.0f64; n];
     for (r, (_, i)) in wealth_rank.iter().enumerate() {
         wr[*i as usize] = r as f64 / n.max(1) as f64;
