@@ -442,11 +442,12 @@ pub fn compute(w: &World, p: &Params) -> Vec<Row> {
                 for g in cells.groups_of(code) {
                     t.members[g] += 1;
                     t.owners[g] += usize::from(owner);
-                    for (k, v) in values.iter().enumerate() {
-                        if !v.is_nan() {
-                            t.sum[g][k] += v;
-                            t.count[g][k] += 1;
-                        }
+                    // Branch-free, so it vectorises: adding 0.0 leaves a sum as it was.
+                    for ((sum, count), &v) in t.sum[g].iter_mut().zip(&mut t.count[g]).zip(&values)
+                    {
+                        let counted = !v.is_nan();
+                        *sum += if counted { v } else { 0.0 };
+                        *count += u32::from(counted);
                     }
                 }
             }
