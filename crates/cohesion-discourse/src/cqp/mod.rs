@@ -9,6 +9,7 @@ pub mod commands;
 pub mod eval;
 pub mod lexicon;
 pub mod parse;
+pub mod postings;
 pub mod reports;
 pub mod run;
 pub mod script;
