@@ -16,24 +16,36 @@ use std::path::{Path, PathBuf};
 pub const ATTRIBUTES: &[&str] = &["word", "lower", "lemma", "pos", "xpos", "feats", "deprel"];
 
 /// FxHash (rustc's hasher): interning hashes every token twice, and SipHash's DoS
-/// resistance buys nothing for a local index build.
+/// resistance buys nothing for a local index build. Words are read eight bytes at a time
+/// without copying, and `finish` rotates the product: the hash table takes its bucket from
+/// the low bits, which a multiplication fills from the input's low bits only (the first
+/// letters of a word), so words sharing their first letters would share buckets.
 #[derive(Default, Clone, Copy)]
 struct Fx(u64);
 
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
 impl std::hash::Hasher for Fx {
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let word = rest.iter().rev().fold(0u64, |w, &b| (w << 8) | b as u64);
+            self.add(word);
         }
     }
     fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        self.add(i as u64);
     }
     fn finish(&self) -> u64 {
-        self.0
+        self.0.rotate_left(26)
     }
 }
 
@@ -255,27 +267,25 @@ impl IndexBuilder {
 
     /// Tokenise and add an utterance's raw text: tokens are slices, interned without copying.
     fn add_raw(&mut self, body: &str, lang: crate::tokenise::Lang) {
-        for (k, words) in crate::tokenise::tokenise_slices(body, lang)
-            .into_iter()
-            .enumerate()
-        {
-            let s_start = self.n as u32;
-            for w in words {
-                self.columns[0].push(Some(w));
-                for c in self.columns.iter_mut().skip(2) {
-                    c.push(None);
-                }
-                if self.any_head {
-                    self.heads.push(NO_HEAD);
-                }
-                self.n += 1;
+        // The utterance's region is pushed after its sentences: its index is the current count.
+        let u_index = self.structures[1].spans.len() as u32;
+        let (mut s_start, mut k) = (self.n as u32, 0u32);
+        crate::tokenise::for_each_token(body, lang, |w, starts_sentence| {
+            if starts_sentence {
+                self.structures[2].push_derived(s_start, self.n as u32, u_index, k);
+                (s_start, k) = (self.n as u32, k + 1);
             }
-            if self.n as u32 > s_start {
-                // The utterance's region is pushed after its sentences: its index is the
-                // current count.
-                let u_index = self.structures[1].spans.len() as u32;
-                self.structures[2].push_derived(s_start, self.n as u32, u_index, k as u32);
+            self.columns[0].push(Some(w));
+            for c in self.columns.iter_mut().skip(2) {
+                c.push(None);
             }
+            if self.any_head {
+                self.heads.push(NO_HEAD);
+            }
+            self.n += 1;
+        });
+        if self.n as u32 > s_start {
+            self.structures[2].push_derived(s_start, self.n as u32, u_index, k);
         }
     }
 
