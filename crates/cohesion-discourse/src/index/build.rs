@@ -3,11 +3,11 @@
 //! ids in that order, derives postings with a counting sort, and swaps the finished folder
 //! into place so a failed build never damages an existing corpus.
 
+use super::intern::Interner;
 use super::write::{write_column, write_meta, write_u32s};
 use super::{Manifest, StructureInfo, FORMAT_NAME, FORMAT_VERSION, NO_HEAD};
 use crate::model::{Text, Token};
 use cohesion_io::{Error, Result};
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -15,46 +15,9 @@ use std::path::{Path, PathBuf};
 /// case-insensitive counts need no regex.
 pub const ATTRIBUTES: &[&str] = &["word", "lower", "lemma", "pos", "xpos", "feats", "deprel"];
 
-/// FxHash (rustc's hasher): interning hashes every token twice, and SipHash's DoS
-/// resistance buys nothing for a local index build. Words are read eight bytes at a time
-/// without copying, and `finish` rotates the product: the hash table takes its bucket from
-/// the low bits, which a multiplication fills from the input's low bits only (the first
-/// letters of a word), so words sharing their first letters would share buckets.
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-
-impl Fx {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl std::hash::Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let word = rest.iter().rev().fold(0u64, |w, &b| (w << 8) | b as u64);
-            self.add(word);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0.rotate_left(26)
-    }
-}
-
-type FxBuild = std::hash::BuildHasherDefault<Fx>;
-
 #[derive(Default)]
 struct Column {
-    map: HashMap<String, u32, FxBuild>,
-    types: Vec<String>,
+    types: Interner,
     ids: Vec<u32>,
     /// Whether any token carried a real value (not `_`).
     seen: bool,
@@ -100,18 +63,11 @@ impl Column {
     }
 
     fn intern(&mut self, v: &str) -> u32 {
-        match self.map.get(v) {
-            Some(&id) => id,
-            None => {
-                let id = self.types.len() as u32;
-                self.map.insert(v.to_string(), id);
-                self.types.push(v.to_string());
-                if v == "_" {
-                    self.missing = Some(id);
-                }
-                id
-            }
+        let id = self.types.intern(v);
+        if v == "_" {
+            self.missing = Some(id);
         }
+        id
     }
 
     /// The `lower` column from the `word` column: lower-case each word type once and map
@@ -393,12 +349,8 @@ impl IndexBuilder {
         self.columns[1] = Column::lowered(&self.columns[0]);
         for (k, col) in self.columns.into_iter().enumerate() {
             if k < 2 || col.seen {
-                // Free the interning map before the big allocations of the write.
-                let Column {
-                    types, ids, map, ..
-                } = col;
-                drop(map);
-                write_column(dir, ATTRIBUTES[k], types, ids, n)?;
+                let types: Vec<&str> = col.types.iter().collect();
+                write_column(dir, ATTRIBUTES[k], &types, col.ids, n)?;
                 attributes.push(ATTRIBUTES[k].to_string());
             }
         }
