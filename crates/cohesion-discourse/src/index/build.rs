@@ -8,6 +8,7 @@ use super::write::{write_column, write_meta, write_u32s};
 use super::{Manifest, StructureInfo, FORMAT_NAME, FORMAT_VERSION, NO_HEAD};
 use crate::model::{Text, Token};
 use cohesion_io::{Error, Result};
+use rayon::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -341,19 +342,8 @@ impl IndexBuilder {
         result
     }
 
-    fn write_all(mut self, dir: &Path) -> Result<Manifest> {
-        let n = self.tokens();
-        let mut attributes = Vec::new();
-        // Each column is consumed as it is written, so peak memory holds one column's
-        // postings on top of the remaining id arrays.
-        self.columns[1] = Column::lowered(&self.columns[0]);
-        for (k, col) in self.columns.into_iter().enumerate() {
-            if k < 2 || col.seen {
-                let types: Vec<&str> = col.types.iter().collect();
-                write_column(dir, ATTRIBUTES[k], &types, col.ids, n)?;
-                attributes.push(ATTRIBUTES[k].to_string());
-            }
-        }
+    /// Heads and the regions with their metadata.
+    fn write_regions(&mut self, dir: &Path) -> Result<Vec<StructureInfo>> {
         if self.any_head {
             write_u32s(&dir.join("head.pos"), &self.heads)?;
         }
@@ -368,7 +358,10 @@ impl IndexBuilder {
                     .unwrap_or_default()
             })
             .collect();
-        for (name, r) in ["text", "u", "s"].iter().zip(self.structures) {
+        for (name, r) in ["text", "u", "s"]
+            .iter()
+            .zip(std::mem::take(&mut self.structures))
+        {
             let flat: Vec<u32> = r.spans.iter().flat_map(|&(a, b)| [a, b]).collect();
             write_u32s(&dir.join(format!("{name}.rgn")), &flat)?;
             let derived_id = |i: usize| -> Option<String> {
@@ -393,6 +386,36 @@ impl IndexBuilder {
                 columns: r.columns,
             });
         }
+        Ok(structures)
+    }
+
+    fn write_all(mut self, dir: &Path) -> Result<Manifest> {
+        let n = self.tokens();
+        // The columns are written on the cores beside the regions and heads: every file is
+        // written whole by one thread, so the bytes do not depend on the thread count.
+        // Peak memory holds the postings of as many columns as there are cores.
+        self.columns[1] = Column::lowered(&self.columns[0]);
+        let columns = std::mem::take(&mut self.columns);
+        let (attributes, structures) = rayon::join(
+            || -> Result<Vec<String>> {
+                let written: Vec<Option<String>> = columns
+                    .into_par_iter()
+                    .enumerate()
+                    .with_max_len(1)
+                    .map(|(k, col)| {
+                        if k >= 2 && !col.seen {
+                            return Ok(None);
+                        }
+                        let types: Vec<&str> = col.types.iter().collect();
+                        write_column(dir, ATTRIBUTES[k], &types, col.ids, n)?;
+                        Ok(Some(ATTRIBUTES[k].to_string()))
+                    })
+                    .collect::<Result<_>>()?;
+                Ok(written.into_iter().flatten().collect())
+            },
+            || self.write_regions(dir),
+        );
+        let (attributes, structures) = (attributes?, structures?);
         let manifest = Manifest {
             format: FORMAT_NAME.into(),
             version: FORMAT_VERSION,
