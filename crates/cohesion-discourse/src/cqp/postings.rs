@@ -109,20 +109,25 @@ fn merge(a: &[u32], a_off: u32, b: &[u32], b_off: u32, out: &mut Vec<u32>) {
             break;
         }
     }
-    // The last few positions, one by one (a branch-free step as well).
-    let mut k = 0;
-    while i < a.len() && j < b.len() {
-        if k == BUF {
-            out.extend_from_slice(&buf);
-            k = 0;
+    // Fewer than a block left in one list: each of its positions is searched for in the
+    // rest of the other (which may still be long).
+    if a.len() - i <= b.len() - j {
+        for &p in &a[i..] {
+            let want = p - a_off;
+            j += b[j..].partition_point(|&q| q - b_off < want);
+            if b.get(j).is_some_and(|&q| q - b_off == want) {
+                out.push(want);
+            }
         }
-        let (x, y) = (a[i] - a_off, b[j] - b_off);
-        buf[k] = x;
-        k += (x == y) as usize;
-        i += (x <= y) as usize;
-        j += (y <= x) as usize;
+    } else {
+        for &q in &b[j..] {
+            let want = q - b_off;
+            i += a[i..].partition_point(|&p| p - a_off < want);
+            if a.get(i).is_some_and(|&p| p - a_off == want) {
+                out.push(want);
+            }
+        }
     }
-    out.extend_from_slice(&buf[..k]);
 }
 
 /// Merges blocks of four until one list has fewer than four left or `buf` is nearly full;
