@@ -7,8 +7,8 @@
 //! offset, are the candidates (the "TAB" idea of Evert & Hardie; plain CQP uses only the
 //! first token). Otherwise every position is tried. A plain sequence of single tokens
 //! skips the backtracking matcher: its candidates are the rarest token's postings
-//! intersected with the other tokens' shifted postings (Lucene-style), and only tests that
-//! are not a plain set of types are checked per candidate. Large candidate lists are matched
+//! intersected with the other tokens' shifted postings (Lucene-style, [`super::postings`]),
+//! and only tests that are not a plain set of types are checked per candidate. Large candidate lists are matched
 //! on all cores, in chunks joined in order.
 //!
 //! Matching semantics: one match per start position, by default the shortest one that
