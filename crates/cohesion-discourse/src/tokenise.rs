@@ -17,15 +17,18 @@ pub enum Lang {
 
 const ABBREVIATIONS: &str = include_str!("../data/abbreviations.txt");
 
-fn abbreviations() -> &'static HashSet<String> {
-    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+/// The abbreviations, and the length in bytes of the longest: a longer word is none.
+fn abbreviations() -> &'static (HashSet<String>, usize) {
+    static SET: OnceLock<(HashSet<String>, usize)> = OnceLock::new();
     SET.get_or_init(|| {
-        ABBREVIATIONS
+        let set: HashSet<String> = ABBREVIATIONS
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(str::to_lowercase)
-            .collect()
+            .collect();
+        let longest = set.iter().map(String::len).max().unwrap_or(0);
+        (set, longest)
     })
 }
 
@@ -60,14 +63,31 @@ fn is_number(s: &str) -> bool {
 
 /// `o.a.`, `U.S.`, `d.w.z.`: single letters each followed by a full stop.
 fn is_initialism(s: &str) -> bool {
-    let chars: Vec<char> = s.chars().collect();
-    chars.len() >= 4
-        && chars.len().is_multiple_of(2)
-        && chars.chunks(2).all(|p| p[0].is_alphabetic() && p[1] == '.')
+    let mut chars = s.chars();
+    let mut pairs = 0;
+    loop {
+        match (chars.next(), chars.next()) {
+            (None, _) => return pairs >= 2,
+            (Some(letter), Some('.')) if letter.is_alphabetic() => pairs += 1,
+            _ => return false,
+        }
+    }
 }
 
+/// Runs once per word before a full stop, so an ASCII word is lower-cased (allocating)
+/// only when it could be an abbreviation and has capitals.
 fn keeps_full_stop(word: &str) -> bool {
-    abbreviations().contains(&word.to_lowercase()) || is_initialism(word)
+    let (set, longest) = abbreviations();
+    let known = if !word.is_ascii() {
+        set.contains(&word.to_lowercase())
+    } else if word.len() > *longest {
+        false
+    } else if word.bytes().any(|b| b.is_ascii_uppercase()) {
+        set.contains(&word.to_ascii_lowercase())
+    } else {
+        set.contains(word)
+    };
+    known || is_initialism(word)
 }
 
 /// Checked without allocating: this runs once per whitespace-separated chunk.
@@ -95,15 +115,16 @@ fn split_chunk<'a>(chunk: &'a str, lang: Lang, out: &mut Vec<&'a str>) {
             break;
         }
     }
-    // Trailing punctuation, collected then emitted in order. A full stop stays on an
-    // abbreviation or an initialism; `...` stays one token.
-    let mut tail: Vec<&'a str> = Vec::new();
+    // Trailing punctuation, collected (last first) after the tokens so far, then put in
+    // order with the word in front. A full stop stays on an abbreviation or an initialism;
+    // `...` stays one token.
+    let mark = out.len();
     loop {
         if s.is_empty() {
             break;
         }
         if s.ends_with("...") && s.len() > 3 {
-            tail.push(&s[s.len() - 3..]);
+            out.push(&s[s.len() - 3..]);
             s = &s[..s.len() - 3];
             continue;
         }
@@ -121,15 +142,16 @@ fn split_chunk<'a>(chunk: &'a str, lang: Lang, out: &mut Vec<&'a str>) {
             // Dutch `de auto's'` vs `z'n'`: only strip a quote not preceded by a letter-s clitic.
             let body = &s[..s.len() - c.len_utf8()];
             if !body.contains(['\'', '’']) {
-                tail.push(&s[body.len()..]);
+                out.push(&s[body.len()..]);
                 s = body;
                 continue;
             }
             break;
         }
-        tail.push(&s[s.len() - c.len_utf8()..]);
+        out.push(&s[s.len() - c.len_utf8()..]);
         s = &s[..s.len() - c.len_utf8()];
     }
+    out[mark..].reverse();
     if !s.is_empty() {
         if lang == Lang::En && !is_number(s) && s.contains(['\'', '’']) {
             let lower = s.to_lowercase().replace('’', "'");
@@ -138,16 +160,15 @@ fn split_chunk<'a>(chunk: &'a str, lang: Lang, out: &mut Vec<&'a str>) {
             });
             match cut {
                 Some(at) if s.is_char_boundary(at) => {
-                    out.push(&s[..at]);
-                    out.push(&s[at..]);
+                    out.insert(mark, &s[at..]);
+                    out.insert(mark, &s[..at]);
                 }
-                _ => out.push(s),
+                _ => out.insert(mark, s),
             }
         } else {
-            out.push(s);
+            out.insert(mark, s);
         }
     }
-    out.extend(tail.into_iter().rev());
 }
 
 /// Tokenise running text into sentences of tokens. A sentence ends after `.`, `!`, `?`, `…`
@@ -161,26 +182,37 @@ pub fn tokenise(text: &str, lang: Lang) -> Vec<Vec<String>> {
 
 /// [`tokenise`] without copying: sentences of slices of `text`.
 pub fn tokenise_slices(text: &str, lang: Lang) -> Vec<Vec<&str>> {
-    let mut tokens = Vec::new();
-    for chunk in text.split_whitespace() {
-        split_chunk(chunk, lang, &mut tokens);
-    }
     let mut sentences = Vec::new();
     let mut cur: Vec<&str> = Vec::new();
-    // After an end mark, closing quotes and brackets still belong to the sentence.
-    let mut pending = false;
-    for t in tokens {
-        let closes = matches!(t, "\"" | "'" | "”" | "’" | ")" | "]" | "»");
-        if pending && !closes {
+    for_each_token(text, lang, |t, starts_sentence| {
+        if starts_sentence {
             sentences.push(std::mem::take(&mut cur));
         }
-        pending = matches!(t, "." | "!" | "?" | "…" | "...") || (pending && closes);
         cur.push(t);
-    }
+    });
     if !cur.is_empty() {
         sentences.push(cur);
     }
     sentences
+}
+
+/// Calls `f` with each token of `text` (a slice of it) and whether it starts a new sentence
+/// (never for the first token): the tokenisation of [`tokenise`] with one allocation per
+/// call, for the indexer.
+pub fn for_each_token<'a>(text: &'a str, lang: Lang, mut f: impl FnMut(&'a str, bool)) {
+    let mut chunk_tokens: Vec<&'a str> = Vec::new();
+    // After an end mark, closing quotes and brackets still belong to the sentence.
+    let mut pending = false;
+    for chunk in text.split_whitespace() {
+        chunk_tokens.clear();
+        split_chunk(chunk, lang, &mut chunk_tokens);
+        for &t in &chunk_tokens {
+            let closes = matches!(t, "\"" | "'" | "”" | "’" | ")" | "]" | "»");
+            let starts = pending && !closes;
+            pending = matches!(t, "." | "!" | "?" | "…" | "...") || (pending && closes);
+            f(t, starts);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@
 //! offset, are the candidates (the "TAB" idea of Evert & Hardie; plain CQP uses only the
 //! first token). Otherwise every position is tried. A plain sequence of single tokens
 //! skips the backtracking matcher: its candidates are the rarest token's postings
-//! intersected with the other tokens' shifted postings (Lucene-style), and only tests that
-//! are not a plain set of types are checked per candidate. Large candidate lists are matched
+//! intersected with the other tokens' shifted postings (Lucene-style, [`super::postings`]),
+//! and only tests that are not a plain set of types are checked per candidate. Large candidate lists are matched
 //! on all cores, in chunks joined in order.
 //!
 //! Matching semantics: one match per start position, by default the shortest one that
@@ -17,10 +17,12 @@
 //! never spans more than [`MAX_SPAN`] tokens.
 
 use super::parse::{Constraint, Node, Operand, Query, Test, Value};
+use super::postings;
 pub use super::script::Strategy;
 use crate::index::open::Corpus;
 use cohesion_io::{Error, Result};
 use rayon::prelude::*;
+use thin_vec::{thin_vec, ThinVec};
 
 /// Longest match without `within` (CQP's hard boundary is similar in spirit).
 pub const MAX_SPAN: u32 = 100;
@@ -30,11 +32,33 @@ pub struct Match {
     pub start: u32,
     /// Exclusive.
     pub end: u32,
-    /// Positions bound to labels, in the order of [`Matcher::labels`].
-    pub labels: Vec<Option<u32>>,
+    /// Positions bound to labels, in the order of [`Matcher::labels`]. A thin vector (one
+    /// pointer, no allocation when empty) keeps a match at 16 bytes: a query's result can be
+    /// millions of matches, and its memory is written fresh every time.
+    pub labels: ThinVec<Option<u32>>,
 }
 
 pub use super::value::{fold_diacritics, ValueMatcher};
+
+/// Candidate starts of a fixed sequence: a type's postings read with an offset (start =
+/// position − offset, no copy), or a list of starts.
+enum Starts<'a> {
+    Shifted(&'a [u32], u32),
+    Owned(Vec<u32>),
+}
+
+impl Starts<'_> {
+    /// The positions and the offset to subtract from each.
+    fn parts(&self) -> (&[u32], u32) {
+        match self {
+            Starts::Shifted(p, off) => (p, *off),
+            Starts::Owned(v) => (v, 0),
+        }
+    }
+    fn len(&self) -> usize {
+        self.parts().0.len()
+    }
+}
 
 /// The set of type ids of one attribute that satisfy a value test.
 struct IdSet {
@@ -533,7 +557,7 @@ impl<'c> Matcher<'c> {
             let m = Match {
                 start,
                 end,
-                labels: labels.clone(),
+                labels: ThinVec::from(labels.as_slice()),
             };
             if let Some(c) = &self.constraint {
                 if !self.holds(c, &m)? {
@@ -665,7 +689,7 @@ impl<'c> Matcher<'c> {
                         .map(|&p| Match {
                             start: p,
                             end: p + 1,
-                            labels: vec![],
+                            labels: ThinVec::new(),
                         })
                         .collect());
                 }
@@ -678,28 +702,35 @@ impl<'c> Matcher<'c> {
                     .map(|p| Match {
                         start: p,
                         end: p + 1,
-                        labels: vec![],
+                        labels: ThinVec::new(),
                     })
                     .collect());
             }
         }
         if let Some(toks) = self.fixed_tokens() {
             let (starts, to_check) = self.fixed_starts(&toks);
+            let (starts, off) = starts.parts();
             if to_check.is_empty() && self.labels.is_empty() && self.constraint.is_none() {
-                // The postings answered every test: each start is a match.
-                let (len, n) = (toks.len() as u64, self.corpus.len() as u64);
-                return Ok(starts
-                    .into_iter()
-                    .filter(|&s| s as u64 + len <= n)
-                    .take(limit.unwrap_or(usize::MAX))
-                    .map(|s| Match {
-                        start: s,
-                        end: s + len as u32,
-                        labels: vec![],
+                // The postings answered every test: each start is a match that fits in the
+                // corpus (a trailing `[]` is not in the postings).
+                let len = toks.len() as u32;
+                let fit = starts.partition_point(|&p| p - off <= self.corpus.len() - len);
+                let n = fit.min(limit.unwrap_or(usize::MAX));
+                let mut out = Vec::new();
+                starts[..n]
+                    .par_iter()
+                    .with_min_len(1 << 14)
+                    .map(|&p| Match {
+                        start: p - off,
+                        end: p - off + len,
+                        labels: ThinVec::new(),
                     })
-                    .collect());
+                    .collect_into_vec(&mut out);
+                return Ok(out);
             }
-            return self.collect(&starts, limit, |p| self.fixed_match_at(&to_check, &toks, p));
+            return self.collect(starts, limit, |p| {
+                self.fixed_match_at(&to_check, &toks, p - off)
+            });
         }
         let at = |p: u32| self.match_at(p);
         match self.candidates() {
@@ -768,20 +799,24 @@ impl<'c> Matcher<'c> {
             })
             .collect::<Option<_>>()?;
         // The most selective tests first, so most candidates fail after one lookup.
-        toks.sort_by_key(|&(i, c, _)| (self.cond_count(c).unwrap_or(usize::MAX), i));
+        toks.sort_by_cached_key(|&(i, c, _)| (self.cond_count(c).unwrap_or(usize::MAX), i));
         Some(toks)
     }
 
     /// Candidate starts of a fixed sequence and the tests still to check on them. Tokens
     /// whose test is exactly a set of types are answered from the postings: the rarest gives
-    /// the candidates, and the others are intersected in (a galloping merge reads postings in
-    /// order, where checking each candidate's neighbour would jump around the token array)
-    /// as long as they are not much more frequent than the candidates left.
+    /// the candidates, and the others are intersected in ([`postings::intersect`] reads both
+    /// lists in order, where checking each candidate's neighbour would jump around the token
+    /// array). One type's postings are read where they lie, so they are always intersected
+    /// (a few candidates gallop through a long list, touching a few of its pages where
+    /// checking the token array would touch a page per candidate); several types' postings
+    /// must be gathered and sorted first, so they are intersected only while they are not
+    /// much more frequent than the candidates left, and checked per candidate otherwise.
     fn fixed_starts<'t>(
-        &self,
+        &'t self,
         toks: &'t [(usize, &'t Cond, Option<usize>)],
-    ) -> (Vec<u32>, Vec<(usize, &'t Cond)>) {
-        let mut starts: Option<Vec<u32>> = None;
+    ) -> (Starts<'t>, Vec<(usize, &'t Cond)>) {
+        let mut starts: Option<Starts> = None;
         let mut to_check = Vec::new();
         for &(i, cond, _) in toks {
             let exact = match cond {
@@ -792,74 +827,33 @@ impl<'c> Matcher<'c> {
             let count = self.cond_count(cond).unwrap_or(usize::MAX);
             match (exact, &starts) {
                 (Some(set), None) => starts = Some(self.starts_of(set, i as u32)),
-                (Some(set), Some(s)) if count / 64 <= s.len() => {
-                    starts = Some(self.intersect_starts(s, set, i as u32));
+                (Some(set), Some(s)) if set.ids.len() == 1 || count / 64 <= s.len() => {
+                    let other = self.starts_of(set, i as u32);
+                    let ((cur, cur_off), (post, off)) = (s.parts(), other.parts());
+                    starts = Some(Starts::Owned(postings::intersect(cur, cur_off, post, off)));
                 }
                 _ => to_check.push((i, cond)),
             }
         }
-        let starts = starts.unwrap_or_else(|| (0..self.corpus.len()).collect());
+        let starts = starts.unwrap_or_else(|| Starts::Owned((0..self.corpus.len()).collect()));
         (starts, to_check)
     }
 
-    /// Ascending starts `p - offset` for the positions `p` of the types in `set`.
-    fn starts_of(&self, set: &IdSet, offset: u32) -> Vec<u32> {
+    /// The starts `p - offset` for the positions `p` of the types in `set`: one type's
+    /// postings as they are, several types' gathered and sorted.
+    fn starts_of(&self, set: &IdSet, offset: u32) -> Starts<'c> {
         let a = self.attrs[set.attr];
+        if let [id] = set.ids[..] {
+            let post = a.postings(id);
+            return Starts::Shifted(&post[post.partition_point(|&p| p < offset)..], offset);
+        }
         let total = set.ids.iter().map(|&id| a.postings(id).len()).sum();
         let mut v: Vec<u32> = Vec::with_capacity(total);
-        v.extend(
-            set.ids
-                .iter()
-                .flat_map(|&id| a.postings(id).iter().filter_map(|&p| p.checked_sub(offset))),
-        );
-        if set.ids.len() > 1 {
-            v.sort_unstable();
+        for &id in &set.ids {
+            v.extend(a.postings(id).iter().filter_map(|&p| p.checked_sub(offset)));
         }
-        v
-    }
-
-    /// The starts `s` among `starts` with a type of `set` at `s + offset`.
-    fn intersect_starts(&self, starts: &[u32], set: &IdSet, offset: u32) -> Vec<u32> {
-        let owned;
-        let post: &[u32] = if let [id] = set.ids[..] {
-            self.attrs[set.attr].postings(id)
-        } else {
-            owned = self.starts_of(set, 0);
-            &owned
-        };
-        let mut out = Vec::new();
-        let mut j = 0usize;
-        if post.len() <= 32 * starts.len() {
-            // Lists of similar length: a merge whose steps depend on comparisons, not
-            // branches (the outcome is unpredictable, so branches would mostly mispredict).
-            let mut i = 0usize;
-            while i < starts.len() && j < post.len() {
-                let (x, y) = (starts[i] + offset, post[j]);
-                if x == y {
-                    out.push(starts[i]);
-                }
-                i += (x <= y) as usize;
-                j += (y <= x) as usize;
-            }
-            return out;
-        }
-        for &s in starts {
-            let want = s + offset;
-            let mut step = 1;
-            while j + step < post.len() && post[j + step] < want {
-                j += step;
-                step *= 2;
-            }
-            let hi = (j + step + 1).min(post.len());
-            j += post[j..hi].partition_point(|&p| p < want);
-            if j == post.len() {
-                break;
-            }
-            if post[j] == want {
-                out.push(s);
-            }
-        }
-        out
+        postings::sort_positions(&mut v);
+        Starts::Owned(v)
     }
 
     fn fixed_match_at(
@@ -878,7 +872,7 @@ impl<'c> Matcher<'c> {
         {
             return Ok(None);
         }
-        let mut labels = vec![None; self.labels.len()];
+        let mut labels = thin_vec![None; self.labels.len()];
         for &(i, _, l) in toks {
             if let Some(l) = l {
                 labels[l] = Some(start + i as u32);

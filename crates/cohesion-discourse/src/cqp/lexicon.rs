@@ -40,7 +40,7 @@ pub fn matching_ids(a: &Attribute, v: &Value) -> Result<Vec<u32>> {
     };
     // `.*ing` and `.*digi.*`: a byte comparison per type instead of a regex.
     if let Some(suffix) = v.text.strip_prefix(".*").filter(|s| plain && is_literal(s)) {
-        return Ok(scan(&|b| b.ends_with(suffix.as_bytes())));
+        return Ok(ends_with(a, suffix.as_bytes(), &ranges, chunk));
     }
     if let Some(inner) = v
         .text
@@ -69,6 +69,37 @@ pub fn matching_ids(a: &Attribute, v: &Value) -> Result<Vec<u32>> {
         .build()
         .map_err(|e| Error::input(format!("query: bad regular expression \"{}\": {e}", v.text)))?;
     Ok(scan(&|b| re.is_match(b)))
+}
+
+/// The ids of the types ending with `suffix`. A suffix of up to eight bytes is compared as
+/// one integer read from the end of each string (the lexicon is one byte string, so the eight
+/// bytes before a type's end are readable once past the first few types).
+fn ends_with(a: &Attribute, suffix: &[u8], ranges: &[u32], chunk: u32) -> Vec<u32> {
+    let (lex, off) = a.lexicon_bytes();
+    let n = a.types() as u32;
+    let len = suffix.len();
+    let short = (1..=8).contains(&len);
+    let (mut want, mut mask) = (0, 0);
+    if short {
+        let mut padded = [0u8; 8];
+        padded[8 - len..].copy_from_slice(suffix);
+        (want, mask) = (u64::from_le_bytes(padded), u64::MAX << (8 * (8 - len)));
+    }
+    let keep = |i: u32| {
+        let (start, end) = (off[i as usize] as usize, off[i as usize + 1] as usize);
+        if end - start < len {
+            return false;
+        }
+        if short && end >= 8 {
+            let tail: [u8; 8] = lex[end - 8..end].try_into().unwrap_or_default();
+            return u64::from_le_bytes(tail) & mask == want;
+        }
+        lex[start..end].ends_with(suffix)
+    };
+    ranges
+        .par_iter()
+        .flat_map_iter(|&c| (c * chunk..((c + 1) * chunk).min(n)).filter(move |&i| keep(i)))
+        .collect()
 }
 
 /// The ids of all types starting with `prefix`: a contiguous range of the sorted lexicon.
@@ -121,6 +152,10 @@ mod tests {
                 ("cafe", true, true),
                 (".*e", false, false),
                 (".*ing", false, false),
+                (".*isering", false, false),
+                (".*gitalisering", false, false),
+                (".*é", false, false),
+                (".*z", false, false),
                 (".*gita.*", false, false),
                 (".*.*", false, false),
                 (".*ale", true, false),

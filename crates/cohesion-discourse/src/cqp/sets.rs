@@ -57,7 +57,7 @@ fn unlabelled(m: &Match, n: usize) -> Match {
     Match {
         start: m.start,
         end: m.end,
-        labels: vec![None; n],
+        labels: thin_vec::thin_vec![None; n],
     }
 }
 
@@ -169,7 +169,7 @@ pub fn regions(st: &Structure, keep: impl Fn(usize) -> Result<bool>) -> Result<V
             out.push(Match {
                 start: a,
                 end: b,
-                labels: vec![],
+                labels: thin_vec::ThinVec::new(),
             });
         }
     }

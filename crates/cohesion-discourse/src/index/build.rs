@@ -3,11 +3,12 @@
 //! ids in that order, derives postings with a counting sort, and swaps the finished folder
 //! into place so a failed build never damages an existing corpus.
 
+use super::intern::Interner;
 use super::write::{write_column, write_meta, write_u32s};
 use super::{Manifest, StructureInfo, FORMAT_NAME, FORMAT_VERSION, NO_HEAD};
 use crate::model::{Text, Token};
 use cohesion_io::{Error, Result};
-use std::collections::HashMap;
+use rayon::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -15,34 +16,9 @@ use std::path::{Path, PathBuf};
 /// case-insensitive counts need no regex.
 pub const ATTRIBUTES: &[&str] = &["word", "lower", "lemma", "pos", "xpos", "feats", "deprel"];
 
-/// FxHash (rustc's hasher): interning hashes every token twice, and SipHash's DoS
-/// resistance buys nothing for a local index build.
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-
-impl std::hash::Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxBuild = std::hash::BuildHasherDefault<Fx>;
-
 #[derive(Default)]
 struct Column {
-    map: HashMap<String, u32, FxBuild>,
-    types: Vec<String>,
+    types: Interner,
     ids: Vec<u32>,
     /// Whether any token carried a real value (not `_`).
     seen: bool,
@@ -88,18 +64,11 @@ impl Column {
     }
 
     fn intern(&mut self, v: &str) -> u32 {
-        match self.map.get(v) {
-            Some(&id) => id,
-            None => {
-                let id = self.types.len() as u32;
-                self.map.insert(v.to_string(), id);
-                self.types.push(v.to_string());
-                if v == "_" {
-                    self.missing = Some(id);
-                }
-                id
-            }
+        let id = self.types.intern(v);
+        if v == "_" {
+            self.missing = Some(id);
         }
+        id
     }
 
     /// The `lower` column from the `word` column: lower-case each word type once and map
@@ -255,27 +224,25 @@ impl IndexBuilder {
 
     /// Tokenise and add an utterance's raw text: tokens are slices, interned without copying.
     fn add_raw(&mut self, body: &str, lang: crate::tokenise::Lang) {
-        for (k, words) in crate::tokenise::tokenise_slices(body, lang)
-            .into_iter()
-            .enumerate()
-        {
-            let s_start = self.n as u32;
-            for w in words {
-                self.columns[0].push(Some(w));
-                for c in self.columns.iter_mut().skip(2) {
-                    c.push(None);
-                }
-                if self.any_head {
-                    self.heads.push(NO_HEAD);
-                }
-                self.n += 1;
+        // The utterance's region is pushed after its sentences: its index is the current count.
+        let u_index = self.structures[1].spans.len() as u32;
+        let (mut s_start, mut k) = (self.n as u32, 0u32);
+        crate::tokenise::for_each_token(body, lang, |w, starts_sentence| {
+            if starts_sentence {
+                self.structures[2].push_derived(s_start, self.n as u32, u_index, k);
+                (s_start, k) = (self.n as u32, k + 1);
             }
-            if self.n as u32 > s_start {
-                // The utterance's region is pushed after its sentences: its index is the
-                // current count.
-                let u_index = self.structures[1].spans.len() as u32;
-                self.structures[2].push_derived(s_start, self.n as u32, u_index, k as u32);
+            self.columns[0].push(Some(w));
+            for c in self.columns.iter_mut().skip(2) {
+                c.push(None);
             }
+            if self.any_head {
+                self.heads.push(NO_HEAD);
+            }
+            self.n += 1;
+        });
+        if self.n as u32 > s_start {
+            self.structures[2].push_derived(s_start, self.n as u32, u_index, k);
         }
     }
 
@@ -375,23 +342,8 @@ impl IndexBuilder {
         result
     }
 
-    fn write_all(mut self, dir: &Path) -> Result<Manifest> {
-        let n = self.tokens();
-        let mut attributes = Vec::new();
-        // Each column is consumed as it is written, so peak memory holds one column's
-        // postings on top of the remaining id arrays.
-        self.columns[1] = Column::lowered(&self.columns[0]);
-        for (k, col) in self.columns.into_iter().enumerate() {
-            if k < 2 || col.seen {
-                // Free the interning map before the big allocations of the write.
-                let Column {
-                    types, ids, map, ..
-                } = col;
-                drop(map);
-                write_column(dir, ATTRIBUTES[k], types, ids, n)?;
-                attributes.push(ATTRIBUTES[k].to_string());
-            }
-        }
+    /// Heads and the regions with their metadata.
+    fn write_regions(&mut self, dir: &Path) -> Result<Vec<StructureInfo>> {
         if self.any_head {
             write_u32s(&dir.join("head.pos"), &self.heads)?;
         }
@@ -406,7 +358,10 @@ impl IndexBuilder {
                     .unwrap_or_default()
             })
             .collect();
-        for (name, r) in ["text", "u", "s"].iter().zip(self.structures) {
+        for (name, r) in ["text", "u", "s"]
+            .iter()
+            .zip(std::mem::take(&mut self.structures))
+        {
             let flat: Vec<u32> = r.spans.iter().flat_map(|&(a, b)| [a, b]).collect();
             write_u32s(&dir.join(format!("{name}.rgn")), &flat)?;
             let derived_id = |i: usize| -> Option<String> {
@@ -431,6 +386,36 @@ impl IndexBuilder {
                 columns: r.columns,
             });
         }
+        Ok(structures)
+    }
+
+    fn write_all(mut self, dir: &Path) -> Result<Manifest> {
+        let n = self.tokens();
+        // The columns are written on the cores beside the regions and heads: every file is
+        // written whole by one thread, so the bytes do not depend on the thread count.
+        // Peak memory holds the postings of as many columns as there are cores.
+        self.columns[1] = Column::lowered(&self.columns[0]);
+        let columns = std::mem::take(&mut self.columns);
+        let (attributes, structures) = rayon::join(
+            || -> Result<Vec<String>> {
+                let written: Vec<Option<String>> = columns
+                    .into_par_iter()
+                    .enumerate()
+                    .with_max_len(1)
+                    .map(|(k, col)| {
+                        if k >= 2 && !col.seen {
+                            return Ok(None);
+                        }
+                        let types: Vec<&str> = col.types.iter().collect();
+                        write_column(dir, ATTRIBUTES[k], &types, col.ids, n)?;
+                        Ok(Some(ATTRIBUTES[k].to_string()))
+                    })
+                    .collect::<Result<_>>()?;
+                Ok(written.into_iter().flatten().collect())
+            },
+            || self.write_regions(dir),
+        );
+        let (attributes, structures) = (attributes?, structures?);
         let manifest = Manifest {
             format: FORMAT_NAME.into(),
             version: FORMAT_VERSION,

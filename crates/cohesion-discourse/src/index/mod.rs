@@ -14,6 +14,7 @@
 //!   ascending) and `S.meta.tsv` (one row of metadata per region; loaded only when used).
 
 pub mod build;
+mod intern;
 pub mod open;
 mod write;
 

@@ -107,6 +107,11 @@ impl Attribute {
     pub fn types(&self) -> usize {
         self.lexoff().len().saturating_sub(1)
     }
+    /// The concatenated type strings and the offsets of each (type `i` is
+    /// `bytes[offsets[i]..offsets[i + 1]]`), for scanning the whole lexicon.
+    pub fn lexicon_bytes(&self) -> (&[u8], &[u64]) {
+        (self.lex.bytes(), self.lexoff())
+    }
     /// The bytes of a type id's string (no UTF-8 check: for scanning the whole lexicon).
     pub fn bytes_of(&self, id: u32) -> &[u8] {
         let off = self.lexoff();

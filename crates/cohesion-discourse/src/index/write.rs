@@ -10,13 +10,13 @@ use std::path::Path;
 pub(super) fn write_column(
     dir: &Path,
     name: &str,
-    types: Vec<String>,
+    types: &[&str],
     mut ids: Vec<u32>,
     n: usize,
 ) -> Result<()> {
     // Renumber so that id order is bytewise string order: lookups become binary searches.
     let mut order: Vec<u32> = (0..types.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| types[a as usize].cmp(&types[b as usize]));
+    order.sort_unstable_by(|&a, &b| types[a as usize].cmp(types[b as usize]));
     let mut new_id = vec![0u32; order.len()];
     for (new, &old) in order.iter().enumerate() {
         new_id[old as usize] = new as u32;
