@@ -4,7 +4,7 @@
 //! same order), without the copy: at full population scale the copies were most of the
 //! indicators' cost.
 
-use crate::stats::{esteban_ray_histogram, ER_BINS};
+use crate::stats::{esteban_ray_bin, esteban_ray_histogram, ER_BINS};
 
 /// Gini, S80/S20 and a top share of `n` values fed in ascending order: [`gini_sorted`],
 /// [`s80s20_sorted`] and [`top_share_sorted`] of them.
@@ -141,7 +141,6 @@ pub struct Opinion {
     m2: f64,
     m3: f64,
     m4: f64,
-    squares: f64,
     histogram: [f64; ER_BINS],
     cluster_gap: f64,
     cluster_min: usize,
@@ -160,7 +159,6 @@ impl Opinion {
             m2: 0.0,
             m3: 0.0,
             m4: 0.0,
-            squares: -0.0,
             histogram: [0.0; ER_BINS],
             cluster_gap: gap,
             cluster_min: ((min_share * n as f64).ceil() as usize).max(1),
@@ -172,24 +170,16 @@ impl Opinion {
 
     pub fn push(&mut self, x: f64) {
         let d = x - self.mean;
-        self.squares += (x - self.mean) * (x - self.mean);
         self.m2 += d * d;
         self.m3 += d * d * d;
         self.m4 += d * d * d * d;
-        let bin = ((x.clamp(0.0, 1.0) * ER_BINS as f64) as usize).min(ER_BINS - 1);
-        self.histogram[bin] += 1.0;
+        self.histogram[esteban_ray_bin(x, ER_BINS)] += 1.0;
         if self.previous.is_some_and(|p| x - p > self.cluster_gap) {
-            self.close_cluster();
+            self.clusters += usize::from(self.cluster_size >= self.cluster_min);
+            self.cluster_size = 0;
         }
         self.cluster_size += 1;
         self.previous = Some(x);
-    }
-
-    fn close_cluster(&mut self) {
-        if self.cluster_size >= self.cluster_min {
-            self.clusters += 1;
-        }
-        self.cluster_size = 0;
     }
 
     pub fn mean(&self) -> f64 {
@@ -200,7 +190,9 @@ impl Opinion {
         if self.n < 2 {
             return 0.0;
         }
-        self.squares / self.n as f64
+        // The sum of squared deviations is m2: [`variance`] adds the same terms from -0.0,
+        // which differs from m2's 0.0 start only while no term has been added.
+        self.m2 / self.n as f64
     }
 
     pub fn bimodality(&self) -> f64 {
@@ -221,12 +213,10 @@ impl Opinion {
         esteban_ray_histogram(&self.histogram, self.n as f64)
     }
 
+    /// The clusters closed so far and the open one, if it is large enough (the minimum is
+    /// at least 1, so no values make no cluster).
     pub fn clusters(&self) -> usize {
-        let mut last = self.clone();
-        if last.n > 0 {
-            last.close_cluster();
-        }
-        last.clusters
+        self.clusters + usize::from(self.cluster_size >= self.cluster_min)
     }
 }
 

@@ -118,10 +118,14 @@ pub const ER_BINS: usize = 20;
 pub fn esteban_ray(v: &[f64], bins: usize) -> f64 {
     let mut h = vec![0.0; bins];
     for &x in v {
-        let b = ((x.clamp(0.0, 1.0) * bins as f64) as usize).min(bins - 1);
-        h[b] += 1.0;
+        h[esteban_ray_bin(x, bins)] += 1.0;
     }
     esteban_ray_histogram(&h, v.len() as f64)
+}
+
+/// The bin of [`esteban_ray`]'s histogram that holds x.
+pub fn esteban_ray_bin(x: f64, bins: usize) -> usize {
+    ((x.clamp(0.0, 1.0) * bins as f64) as usize).min(bins - 1)
 }
 
 /// [`esteban_ray`] from the bin counts `h` of `n` values.

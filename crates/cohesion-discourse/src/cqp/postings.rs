@@ -99,51 +99,33 @@ const BUF: usize = 4096;
 
 /// Appends to `out` the common starts of `a` and `b` (every position at least its offset).
 fn merge(a: &[u32], a_off: u32, b: &[u32], b_off: u32, out: &mut Vec<u32>) {
-    let mut buf = [0u32; BUF];
     let (mut i, mut j) = (0usize, 0usize);
-    while i < a.len() && j < b.len() {
-        let (k, ni, nj) = merge_blocks(&a[i..], a_off, &b[j..], b_off, &mut buf);
-        out.extend_from_slice(&buf[..k]);
-        (i, j) = (i + ni, j + nj);
-        if ni == 0 && nj == 0 {
-            break;
-        }
-    }
-    // Fewer than a block left in one list: each of its positions is searched for in the
-    // rest of the other (which may still be long).
-    if a.len() - i <= b.len() - j {
-        for &p in &a[i..] {
-            let want = p - a_off;
-            j += b[j..].partition_point(|&q| q - b_off < want);
-            if b.get(j).is_some_and(|&q| q - b_off == want) {
-                out.push(want);
+    #[cfg(target_arch = "x86_64")]
+    {
+        let mut buf = [0u32; BUF];
+        while i < a.len() && j < b.len() {
+            // SAFETY: SSE2 is part of the x86_64 baseline, so every x86_64 processor has it.
+            let (k, ni, nj) =
+                unsafe { merge_blocks_sse2(&a[i..], a_off, &b[j..], b_off, &mut buf) };
+            out.extend_from_slice(&buf[..k]);
+            (i, j) = (i + ni, j + nj);
+            if ni == 0 && nj == 0 {
+                break;
             }
         }
+    }
+    // Fewer than a block left in one list (or no block merge on this processor): each of its
+    // positions is searched for in the rest of the other, which may still be long.
+    let (a, b) = (&a[i..], &b[j..]);
+    out.extend(if a.len() <= b.len() {
+        gallop(a, a_off, b, b_off)
     } else {
-        for &q in &b[j..] {
-            let want = q - b_off;
-            i += a[i..].partition_point(|&p| p - a_off < want);
-            if a.get(i).is_some_and(|&p| p - a_off == want) {
-                out.push(want);
-            }
-        }
-    }
+        gallop(b, b_off, a, a_off)
+    });
 }
 
 /// Merges blocks of four until one list has fewer than four left or `buf` is nearly full;
 /// returns the hits written to `buf` and how far each list was read.
-#[cfg(target_arch = "x86_64")]
-fn merge_blocks(
-    a: &[u32],
-    a_off: u32,
-    b: &[u32],
-    b_off: u32,
-    buf: &mut [u32; BUF],
-) -> (usize, usize, usize) {
-    // SAFETY: SSE2 is part of the x86_64 baseline, so every x86_64 processor has it.
-    unsafe { merge_blocks_sse2(a, a_off, b, b_off, buf) }
-}
-
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 fn merge_blocks_sse2(
@@ -185,17 +167,6 @@ fn merge_blocks_sse2(
         j += 4 * (y_max <= x_max) as usize;
     }
     (k, i, j)
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn merge_blocks(
-    _a: &[u32],
-    _a_off: u32,
-    _b: &[u32],
-    _b_off: u32,
-    _buf: &mut [u32; BUF],
-) -> (usize, usize, usize) {
-    (0, 0, 0)
 }
 
 /// Sorts positions gathered from several postings lists: a radix sort on the bytes in use

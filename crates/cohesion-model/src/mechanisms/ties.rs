@@ -155,7 +155,12 @@ fn focus_slot(w: &World, i: usize, s: &mut Stream) -> Option<(usize, Focus)> {
         }
         u -= wgt;
     }
-    let (membership, id) = members_of(w, focus, i);
+    let id = match focus {
+        Focus::Neighbourhood => a.neighbourhood[i],
+        Focus::Work => a.workplace[i],
+        _ => a.club[i],
+    };
+    let membership = membership(w, focus);
     let span = membership.span(id);
     if span.is_empty() {
         return None;
@@ -165,13 +170,12 @@ fn focus_slot(w: &World, i: usize, s: &mut Stream) -> Option<(usize, Focus)> {
     Some((slot, focus))
 }
 
-/// The member list of agent i's focus of this kind, and the focus's id.
-fn members_of(w: &World, focus: Focus, i: usize) -> (&Membership, u32) {
-    let (a, foci) = (&w.agents, &w.foci);
+/// The member lists of the foci of this kind.
+fn membership(w: &World, focus: Focus) -> &Membership {
     match focus {
-        Focus::Neighbourhood => (&foci.neighbourhoods, a.neighbourhood[i]),
-        Focus::Work => (&foci.workplaces, a.workplace[i]),
-        _ => (&foci.clubs, a.club[i]),
+        Focus::Neighbourhood => &w.foci.neighbourhoods,
+        Focus::Work => &w.foci.workplaces,
+        _ => &w.foci.clubs,
     }
 }
 
@@ -219,8 +223,7 @@ fn is_focus_draft(focus: Focus) -> bool {
 fn resolve(w: &World, peers: &[Peer], drafts: &mut [Draft]) {
     for d in drafts {
         if is_focus_draft(d.focus) {
-            let (membership, _) = members_of(w, d.focus, d.i as usize);
-            d.j = membership.members[d.j as usize];
+            d.j = membership(w, d.focus).members[d.j as usize];
             prefetch(&peers[d.j as usize]);
         }
     }
